@@ -1,0 +1,138 @@
+//! The pipeline: framing, then Postfix grammar, then Exabeam labels, then correlation, then output.
+//!
+//! An [`Engine`] owns every piece of state (the year clock, open messages); it reads no clock, file or
+//! environment of its own, so the same engine runs natively, in a WASI component and in a browser.
+
+use crate::config::{Config, ConfigError};
+use crate::correlate::{Correlator, Message};
+use crate::event::LineEvent;
+use crate::exabeam;
+use crate::input::{LineSplitter, MAX_LINE};
+use crate::output::Sink;
+use crate::postfix;
+use crate::syslog;
+use crate::time::YearClock;
+
+/// Longest prefix of a line that framing and grammar read; the rest is kept in `raw` only.
+pub const MAX_PARSED: usize = 64 << 10;
+
+/// The enrichment engine.
+#[derive(Debug)]
+pub struct Engine {
+    config: Config,
+    clock: YearClock,
+    correlator: Correlator,
+    splitter: LineSplitter,
+    done: Vec<Message>,
+}
+
+impl Engine {
+    /// An engine for `config`. `now_secs` is the caller's wall clock (Unix seconds): it only picks the year of
+    /// year-less time stamps when the configuration names none.
+    pub fn new(config: Config, now_secs: i64) -> Result<Engine, ConfigError> {
+        config.check()?;
+        let clock = YearClock::new(config.year, now_secs, config.offset_s());
+        Ok(Engine {
+            config,
+            clock,
+            correlator: Correlator::default(),
+            splitter: LineSplitter::new(),
+            done: Vec::new(),
+        })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Processes one line (without its newline).
+    pub fn process_line(&mut self, line: &[u8], sink: &mut dyn Sink) {
+        self.process_cut_line(line, 0, sink);
+    }
+
+    /// Processes a chunk of a stream: whole lines are processed now, a trailing partial line waits for the
+    /// next chunk or [`Engine::finish`].
+    pub fn process_chunk(&mut self, chunk: &[u8], sink: &mut dyn Sink) {
+        let mut splitter = std::mem::take(&mut self.splitter);
+        splitter.feed(chunk, |line, dropped| {
+            self.process_cut_line(line, dropped, sink)
+        });
+        self.splitter = splitter;
+    }
+
+    /// Ends a stream fed by [`Engine::process_chunk`]: processes its last line if it had no newline.
+    pub fn finish(&mut self, sink: &mut dyn Sink) {
+        let mut splitter = std::mem::take(&mut self.splitter);
+        splitter.finish(|line, dropped| self.process_cut_line(line, dropped, sink));
+        self.splitter = splitter;
+    }
+
+    /// Emits every open message record (end of input).
+    pub fn flush(&mut self, sink: &mut dyn Sink) {
+        self.correlator.flush(&mut self.done);
+        for m in self.done.drain(..) {
+            sink.message(&m);
+        }
+    }
+
+    fn process_cut_line(&mut self, line: &[u8], dropped: usize, sink: &mut dyn Sink) {
+        let text = String::from_utf8_lossy(line);
+        let envelope = syslog::envelope(&text);
+        let mut ev = parse_line(&text, envelope.as_ref(), &mut self.clock);
+        if dropped > 0 {
+            ev.put_owned(
+                "additional_info",
+                format!(
+                    "line of {} bytes cut to its first {MAX_LINE} bytes",
+                    line.len() + dropped
+                ),
+            );
+        } else if text.len() > MAX_PARSED {
+            ev.put_owned(
+                "additional_info",
+                format!(
+                    "fields read from the first {MAX_PARSED} bytes of {}",
+                    text.len()
+                ),
+            );
+        }
+        self.correlator.feed(&ev, &mut self.done);
+        sink.line(&ev);
+        for m in self.done.drain(..) {
+            sink.message(&m);
+        }
+    }
+}
+
+/// Frames and parses one line of text into its event. `envelope` is the line's JSON wrapping, if it has one.
+pub fn parse_line<'a>(
+    text: &'a str,
+    envelope: Option<&'a syslog::Envelope>,
+    clock: &mut YearClock,
+) -> LineEvent<'a> {
+    let parsed = if text.len() > MAX_PARSED {
+        &text[..floor_char_boundary(text, MAX_PARSED)]
+    } else {
+        text
+    };
+    let frame = match envelope {
+        Some(env) => syslog::frame_envelope(env, clock),
+        None => syslog::frame(parsed, clock),
+    };
+    let mut ev = LineEvent::new(text);
+    ev.time = frame.time;
+    ev.host = frame.host;
+    ev.process_name = frame.program;
+    ev.process_id = frame.pid;
+    postfix::parse(&frame, &mut ev);
+    exabeam::classify(&mut ev, frame.message);
+    ev
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

@@ -1,0 +1,95 @@
+//! Input framing into lines: the one place that decides what a line is, so every front end agrees.
+//!
+//! A line ends at `\n`; a `\r` before it is dropped (CRLF files); the last line needs no newline. A line
+//! longer than [`MAX_LINE`] is cut there and the rest of it skipped, with the cut reported on the record.
+
+/// Longest line kept whole. Postfix itself logs at most a few kilobytes; anything longer is not a log line
+/// but must still cost bounded memory.
+pub const MAX_LINE: usize = 8 << 20;
+
+/// Splits a stream, fed in chunks of any size, into lines.
+#[derive(Debug, Default)]
+pub struct LineSplitter {
+    partial: Vec<u8>,
+    /// Bytes dropped from the current line past [`MAX_LINE`].
+    dropped: usize,
+}
+
+impl LineSplitter {
+    /// A splitter with nothing buffered.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds a chunk; calls `f(line, dropped_bytes)` for every line it completes.
+    pub fn feed(&mut self, mut chunk: &[u8], mut f: impl FnMut(&[u8], usize)) {
+        while let Some(nl) = chunk.iter().position(|&b| b == b'\n') {
+            let (head, tail) = (&chunk[..nl], &chunk[nl + 1..]);
+            if self.partial.is_empty() && self.dropped == 0 {
+                f(strip_cr(head), 0);
+            } else {
+                self.push(head);
+                f(strip_cr(&self.partial), self.dropped);
+                self.partial.clear();
+                self.dropped = 0;
+            }
+            chunk = tail;
+        }
+        self.push(chunk);
+    }
+
+    /// Ends the stream: the last line, if it had no newline.
+    pub fn finish(&mut self, mut f: impl FnMut(&[u8], usize)) {
+        if !self.partial.is_empty() || self.dropped > 0 {
+            f(strip_cr(&self.partial), self.dropped);
+        }
+        self.partial.clear();
+        self.dropped = 0;
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        let room = MAX_LINE.saturating_sub(self.partial.len());
+        let take = room.min(bytes.len());
+        self.partial.extend_from_slice(&bytes[..take]);
+        self.dropped += bytes.len() - take;
+    }
+}
+
+fn strip_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(chunks: &[&[u8]]) -> Vec<(Vec<u8>, usize)> {
+        let mut s = LineSplitter::new();
+        let mut out = Vec::new();
+        for c in chunks {
+            s.feed(c, |l, d| out.push((l.to_vec(), d)));
+        }
+        s.finish(|l, d| out.push((l.to_vec(), d)));
+        out
+    }
+
+    #[test]
+    fn lines_across_chunks() {
+        let got = split(&[b"ab", b"c\r\n\nde", b"f"]);
+        assert_eq!(
+            got,
+            vec![(b"abc".to_vec(), 0), (vec![], 0), (b"def".to_vec(), 0)]
+        );
+        assert_eq!(split(&[b"x\n"]).len(), 1);
+        assert!(split(&[b""]).is_empty());
+    }
+
+    #[test]
+    fn long_lines_are_cut_not_lost() {
+        let big = vec![b'a'; MAX_LINE + 10];
+        let got = split(&[&big, b"\nnext\n"]);
+        assert_eq!(got.len(), 2);
+        assert_eq!((got[0].0.len(), got[0].1), (MAX_LINE, 10));
+        assert_eq!(got[1].0, b"next");
+    }
+}

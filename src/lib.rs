@@ -1,0 +1,32 @@
+//! # postfix-enrich
+//!
+//! Postfix mail-log parsing, correlation and detection content, as one plain-Rust core that runs natively,
+//! as a WASI component inside log shippers, and in the browser.
+//!
+//! Data flows one way, one module per stage:
+//!
+//! 1. [`input`]: bytes into lines;
+//! 2. [`syslog`]: a line into its time, host, program, pid and message, whatever the framing;
+//! 3. [`postfix`]: the message into a `postfix_kind` and normalised fields ([`event::LineEvent`]);
+//! 4. [`exabeam`]: the Exabeam parser, activity type and event type of the line;
+//! 5. [`correlate`]: lines joined by queue id into message records;
+//! 6. [`output`]: records written as NDJSON.
+//!
+//! [`engine::Engine`] runs the pipeline and owns its state. It reads no clock, file or environment: the
+//! caller passes the configuration and "now", so the library component needs no capability at all.
+
+pub mod config;
+pub mod correlate;
+pub mod engine;
+pub mod event;
+pub mod exabeam;
+pub mod input;
+pub mod json;
+pub mod output;
+pub mod postfix;
+pub mod syslog;
+pub mod time;
+
+pub use config::{Config, ConfigError};
+pub use engine::Engine;
+pub use output::{Format, NdjsonSink, Sink};

@@ -19,12 +19,13 @@ pub enum QueueId<'a> {
 ///
 /// Queue ids are short upper-case hex (`7EE668039`), long ids (`3mPVKl0Mhjz7sXv`, `enable_long_queue_ids`),
 /// or anonymised ids with a suffix (`7E1AEC2C388XXXX`). A word followed by a colon is not one: an id is 5 to
-/// 20 alphanumerics and either all upper-case hex, or mixed with at least one digit.
+/// 24 alphanumerics (a short id is 5 hex digits of microseconds and up to 16 of inode number, a long one
+/// up to 23 characters) and either all upper-case hex, or mixed with at least one digit.
 pub fn split_queue_id(msg: &str) -> (QueueId<'_>, &str) {
     let b = msg.as_bytes();
     let mut i = 0;
     let (mut digits, mut lower_or_nonhex) = (0, false);
-    while i < b.len() && i <= 20 && b[i].is_ascii_alphanumeric() {
+    while i < b.len() && i <= 24 && b[i].is_ascii_alphanumeric() {
         if b[i].is_ascii_digit() {
             digits += 1;
         } else if !matches!(b[i], b'A'..=b'F') {
@@ -32,7 +33,10 @@ pub fn split_queue_id(msg: &str) -> (QueueId<'_>, &str) {
         }
         i += 1;
     }
-    if i < 5 || i > 20 || b.get(i) != Some(&b':') || !matches!(b.get(i + 1), Some(b' ') | None) {
+    if !(5..=24).contains(&i)
+        || b.get(i) != Some(&b':')
+        || !matches!(b.get(i + 1), Some(b' ') | None)
+    {
         return (QueueId::None, msg);
     }
     let rest = msg.get(i + 2..).unwrap_or("");

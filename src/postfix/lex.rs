@@ -74,7 +74,12 @@ pub fn endpoint(s: &str) -> Option<(Endpoint<'_>, &str)> {
     let close = open + 1 + b[open + 1..].iter().position(|&c| c == b']')?;
     let host = &s[..open];
     let mut addr = &s[open + 1..close];
-    if addr.len() > 5 && addr[..5].eq_ignore_ascii_case("ipv6:") {
+    // `get` rather than slicing: the fifth byte may fall inside a multi-byte character.
+    if addr.len() > 5
+        && addr
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("ipv6:"))
+    {
         addr = &addr[5..];
     }
     let mut rest = &s[close + 1..];
@@ -305,6 +310,8 @@ mod tests {
         let (e, _) = endpoint("[192.0.2.3]:4711").unwrap();
         assert_eq!((e.host, e.addr, e.port), ("", "192.0.2.3", Some(4711)));
         assert!(endpoint("none, delay=1").is_none());
+        let (e, _) = endpoint("x[98.1é8.112.37]:25").unwrap();
+        assert_eq!(e.addr, "98.1é8.112.37");
     }
 
     #[test]

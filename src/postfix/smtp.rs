@@ -650,6 +650,24 @@ mod tests {
     }
 
     #[test]
+    fn session_details() {
+        // No corpus line; built from the format strings of smtp_proto.c and tls_misc.c.
+        let ev =
+            line("Jun 10 09:32:27 mx postfix/smtp[1]: Host offered STARTTLS: [mx.example.org]");
+        assert_eq!(ev.kind, "smtp.starttls-offered");
+        assert_eq!(ev.get_str("dest_host"), Some("mx.example.org"));
+        let ev = line("Jun 10 09:32:27 mx postfix/smtp[1]: 1A2B3C4D5E: breaking line > 998 bytes with <CR><LF>SPACE");
+        assert_eq!(ev.kind, "smtp.breaking-line");
+        assert_eq!(ev.queue_id, Some("1A2B3C4D5E"));
+        let ev = line("Jun 10 09:32:27 mx postfix/smtp[1]: Trusted TLS connection reused to mx.example.org[192.0.2.9]:25: TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)");
+        assert_eq!(ev.kind, "smtp.tls-reused");
+        assert_eq!(
+            ev.get_str("tls_cipher"),
+            Some("ECDHE-RSA-AES256-GCM-SHA384")
+        );
+    }
+
+    #[test]
     fn smtp_suspended_is_smtp_when_tagged() {
         let ev = line("Jun 10 09:32:27 mx postfix/smtp[1]: 1A2B3C4D5E: to=<a@example.org>, relay=none, delay=1, delays=1/0/0/0, dsn=4.4.1, status=deferred (delivery temporarily suspended: connect to mx.example.org[192.0.2.9]:25: Connection refused)");
         assert_eq!(ev.kind, "smtp.delivery");

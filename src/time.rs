@@ -3,10 +3,11 @@
 //! No wall clock is read here: the caller says what "now" is (the command reads its clock, the library
 //! component is told by its host), so the core stays deterministic and capability-free.
 
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// An instant in UTC, with the number of fractional digits the log wrote (kept for printing).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Timestamp {
     /// Seconds since 1970-01-01T00:00:00Z.
     pub secs: i64,
@@ -187,7 +188,7 @@ pub fn parse_offset(s: &str) -> Option<i64> {
 /// The first year-less line takes the configured year, or else the year of "now" (a line dated more than a
 /// month after now belongs to the year before: a December line read in January). After that the year follows
 /// the log: a jump back of more than six months (December to January) starts the next year.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearClock {
     explicit_year: Option<i32>,
     now_secs: i64,

@@ -3,20 +3,36 @@
 
 use std::fmt::Write as _;
 
+/// Bytes that need escaping inside a JSON string: controls, `"`, `\\` and DEL.
+const ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[0x7f] = true;
+    t
+};
+
 /// Appends `s` as a JSON string literal (quoted and escaped).
 pub fn string(out: &mut String, s: &str) {
     out.push('"');
     let b = s.as_bytes();
     let mut start = 0;
     for (i, &c) in b.iter().enumerate() {
+        if !ESCAPE[c as usize] {
+            continue;
+        }
         let esc: &str = match c {
             b'"' => "\\\"",
             b'\\' => "\\\\",
             b'\n' => "\\n",
             b'\r' => "\\r",
             b'\t' => "\\t",
-            0..=0x1f | 0x7f => "",
-            _ => continue,
+            _ => "",
         };
         out.push_str(&s[start..i]);
         if esc.is_empty() {
@@ -39,9 +55,23 @@ pub fn float(out: &mut String, f: f64) {
     }
 }
 
-/// Appends an integer.
+/// Appends an integer (without the formatting machinery: this runs several times per record).
 pub fn int(out: &mut String, n: i64) {
-    let _ = write!(out, "{n}");
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).expect("digits"));
 }
 
 /// Writes `,"key":` (or `"key":` as the first member of an object that `out` just opened).
@@ -79,6 +109,15 @@ pub fn str_array<S: AsRef<str>>(out: &mut String, k: &str, items: &[S]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers() {
+        for n in [0i64, 7, -7, 1234567890, i64::MIN, i64::MAX] {
+            let mut out = String::new();
+            int(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
 
     #[test]
     fn escapes_like_serde_json() {

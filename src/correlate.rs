@@ -15,6 +15,7 @@
 //!
 //! Time is log time: the clock is the latest time stamp read on any line (`rules.md` Decision 13).
 
+use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
 use crate::event::{LineEvent, Tag};
+use crate::hash::FxBuild;
 use crate::postfix::lex;
 use crate::time::Timestamp;
 
@@ -253,12 +255,11 @@ impl Message {
     /// Takes over what a filtered or forwarded copy did not log itself.
     fn inherit(&mut self, from: &Inherit) {
         fill(&mut self.user, &from.user);
-        if self.src_ip.is_none() || self.src_ip.as_deref().is_some_and(is_loopback) {
-            if from.src_ip.is_some() {
-                self.src_ip = from.src_ip.clone();
-                self.src_host = from.src_host.clone();
-                self.src_port = from.src_port;
-            }
+        let own_client = self.src_ip.as_deref().is_some_and(|ip| !is_loopback(ip));
+        if !own_client && from.src_ip.is_some() {
+            self.src_ip = from.src_ip.clone();
+            self.src_host = from.src_host.clone();
+            self.src_port = from.src_port;
         }
         fill(&mut self.email_subject, &from.email_subject);
         if self.attachments.is_empty() {
@@ -327,6 +328,10 @@ struct Open {
     m: Message,
     /// Sequence number of the latest line that touched it (for the LRU order).
     touch: u64,
+    /// The same number, shared with the LRU entries so they can tell whether they are current without a
+    /// map lookup; set to `u64::MAX` when the message closes.
+    #[serde(skip)]
+    live: Rc<Cell<u64>>,
     /// Log time of the latest line, seconds.
     last_secs: i64,
     /// Sequence number of the latest delivery line, and whether an early record went out after it.
@@ -344,15 +349,15 @@ const MAX_PENDING_LINKS_PER_OPEN: usize = 1;
 pub struct Correlator {
     limits: Limits,
     org_domains: Vec<String>,
-    open: HashMap<Rc<str>, Open>,
+    open: HashMap<Rc<str>, Open, FxBuild>,
     /// Keys in the order they were touched (lazily pruned: an entry is live when its seq is the open's touch).
-    lru: VecDeque<(u64, Rc<str>)>,
+    lru: VecDeque<LruEntry>,
     /// Early-emission timers: (due, key, delivery seq).
     early: VecDeque<(i64, Rc<str>, u64)>,
     /// Recently removed keys, for the out-of-order grace.
     removed: VecDeque<(i64, Rc<str>)>,
     /// Links waiting for their message: new key -> what it inherits.
-    pending: HashMap<Rc<str>, Inherit>,
+    pending: HashMap<Rc<str>, Inherit, FxBuild>,
     pending_order: VecDeque<Rc<str>>,
     now: i64,
     seq: u64,
@@ -368,11 +373,11 @@ impl Correlator {
                 .iter()
                 .map(|d| d.trim_start_matches('.').to_ascii_lowercase())
                 .collect(),
-            open: HashMap::new(),
+            open: HashMap::default(),
             lru: VecDeque::new(),
             early: VecDeque::new(),
             removed: VecDeque::new(),
-            pending: HashMap::new(),
+            pending: HashMap::default(),
             pending_order: VecDeque::new(),
             now: i64::MIN,
             seq: 0,
@@ -423,6 +428,8 @@ impl Correlator {
         let now = self.now;
         let o = self.open.get_mut(&key).expect("just opened");
         o.touch = seq;
+        o.live.set(seq);
+        let live = o.live.clone();
         o.last_secs = now;
         if let Some(t) = ev.time {
             if o.m.time_first.is_none_or(|f| t < f) {
@@ -432,7 +439,11 @@ impl Correlator {
                 o.m.time_last = Some(t);
             }
         }
-        self.lru.push_back((seq, key.clone()));
+        self.lru.push_back(LruEntry {
+            seq,
+            live,
+            key: key.clone(),
+        });
         let effect = apply(o, ev, seq, now);
         match effect {
             Effect::None => {}
@@ -462,9 +473,9 @@ impl Correlator {
 
     /// Emits every open message (end of input), oldest first.
     pub fn flush(&mut self, out: &mut Vec<Message>) {
-        while let Some((seq, key)) = self.lru.pop_front() {
-            if self.open.get(&key).is_some_and(|o| o.touch == seq) {
-                self.close(&key, false, out);
+        while let Some(e) = self.lru.pop_front() {
+            if e.is_live() {
+                self.close(&e.key, false, out);
             }
         }
         self.early.clear();
@@ -500,6 +511,7 @@ impl Correlator {
         let o = Open {
             m,
             touch: self.seq,
+            live: Rc::new(Cell::new(self.seq)),
             last_secs: self.now,
             last_delivery: None,
             early_sent_for: None,
@@ -535,9 +547,9 @@ impl Correlator {
     }
 
     fn evict_oldest(&mut self, out: &mut Vec<Message>) {
-        while let Some((seq, key)) = self.lru.pop_front() {
-            if self.open.get(&key).is_some_and(|o| o.touch == seq) {
-                self.close(&key, false, out);
+        while let Some(e) = self.lru.pop_front() {
+            if e.is_live() {
+                self.close(&e.key, false, out);
                 return;
             }
         }
@@ -545,6 +557,7 @@ impl Correlator {
 
     fn close(&mut self, key: &Rc<str>, complete: bool, out: &mut Vec<Message>) {
         if let Some(o) = self.open.remove(key) {
+            o.live.set(u64::MAX);
             let mut m = o.m;
             m.complete = complete;
             m.direction = Some(self.direction(&m));
@@ -555,20 +568,21 @@ impl Correlator {
     fn run_timers(&mut self, out: &mut Vec<Message>) {
         let now = self.now;
         let timeout = i64::try_from(self.limits.message_timeout_s).unwrap_or(i64::MAX);
-        while let Some((seq, key)) = self.lru.front() {
-            match self.open.get(key) {
-                Some(o) if o.touch == *seq => {
-                    if o.last_secs.saturating_add(timeout) >= now {
-                        break;
-                    }
-                    let key = key.clone();
-                    self.lru.pop_front();
-                    self.close(&key, false, out);
-                }
-                _ => {
-                    self.lru.pop_front();
-                }
+        while let Some(e) = self.lru.front() {
+            if !e.is_live() {
+                self.lru.pop_front();
+                continue;
             }
+            if self
+                .open
+                .get(&e.key)
+                .is_none_or(|o| o.last_secs.saturating_add(timeout) >= now)
+            {
+                break;
+            }
+            let key = e.key.clone();
+            self.lru.pop_front();
+            self.close(&key, false, out);
         }
         while let Some((due, _, _)) = self.early.front() {
             if *due > now {
@@ -594,9 +608,7 @@ impl Correlator {
 
     fn compact(&mut self) {
         if self.lru.len() > 2 * self.open.len() + 1024 {
-            let open = &self.open;
-            self.lru
-                .retain(|(seq, k)| open.get(k).is_some_and(|o| o.touch == *seq));
+            self.lru.retain(LruEntry::is_live);
         }
     }
 
@@ -653,9 +665,14 @@ impl Correlator {
     pub fn import(&mut self, st: CorrelatorState) {
         self.now = st.now;
         self.seq = st.seq;
-        for (k, o) in st.open {
+        for (k, mut o) in st.open {
             let k: Rc<str> = Rc::from(k);
-            self.lru.push_back((o.touch, k.clone()));
+            o.live = Rc::new(Cell::new(o.touch));
+            self.lru.push_back(LruEntry {
+                seq: o.touch,
+                live: o.live.clone(),
+                key: k.clone(),
+            });
             if let Some((seq, at)) = o.last_delivery {
                 if o.early_sent_for != Some(seq) {
                     self.early
@@ -675,6 +692,20 @@ impl Correlator {
             .into_iter()
             .map(|(t, k)| (t, Rc::from(k)))
             .collect();
+    }
+}
+
+/// A place in the touch order; current while the message's live number is still `seq`.
+#[derive(Debug)]
+struct LruEntry {
+    seq: u64,
+    live: Rc<Cell<u64>>,
+    key: Rc<str>,
+}
+
+impl LruEntry {
+    fn is_live(&self) -> bool {
+        self.live.get() == self.seq
     }
 }
 

@@ -116,7 +116,11 @@ impl Engine {
     }
 
     fn process_cut_line(&mut self, line: &[u8], dropped: usize, sink: &mut dyn Sink) {
-        let text = String::from_utf8_lossy(line);
+        // `from_utf8` first: it is much faster than the lossy decoder on the valid lines that are the rule.
+        let text = match std::str::from_utf8(line) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(line),
+        };
         let envelope = syslog::envelope(&text);
         let mut ev = parse_line(&text, envelope.as_ref(), &mut self.clock);
         if dropped > 0 {

@@ -17,30 +17,53 @@ const ESCAPE: [bool; 256] = {
     t
 };
 
+/// Whether any of the eight bytes of `w` needs escaping (SWAR: a byte below 0x20, `"`, `\\` or DEL).
+#[inline]
+fn word_needs_escape(w: u64) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let below_0x20 = w.wrapping_sub(LO * 0x20) & !w & HI;
+    below_0x20 != 0
+        || zero_byte(w ^ (LO * b'"' as u64)) != 0
+        || zero_byte(w ^ (LO * b'\\' as u64)) != 0
+        || zero_byte(w ^ (LO * 0x7f)) != 0
+}
+
 /// Appends `s` as a JSON string literal (quoted and escaped).
 pub fn string(out: &mut String, s: &str) {
     out.push('"');
     let b = s.as_bytes();
     let mut start = 0;
-    for (i, &c) in b.iter().enumerate() {
-        if !ESCAPE[c as usize] {
-            continue;
+    let mut i = 0;
+    while i < b.len() {
+        // Most text needs no escape: skip it eight bytes at a time.
+        if i + 8 <= b.len() {
+            let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+            if !word_needs_escape(w) {
+                i += 8;
+                continue;
+            }
         }
-        let esc: &str = match c {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            _ => "",
-        };
-        out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            let _ = write!(out, "\\u{:04x}", c);
-        } else {
-            out.push_str(esc);
+        let c = b[i];
+        if ESCAPE[c as usize] {
+            let esc: &str = match c {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                _ => "",
+            };
+            out.push_str(&s[start..i]);
+            if esc.is_empty() {
+                let _ = write!(out, "\\u{:04x}", c);
+            } else {
+                out.push_str(esc);
+            }
+            start = i + 1;
         }
-        start = i + 1;
+        i += 1;
     }
     out.push_str(&s[start..]);
     out.push('"');
@@ -121,7 +144,14 @@ mod tests {
 
     #[test]
     fn escapes_like_serde_json() {
+        let long = format!(
+            "{}\"{}\\{}",
+            "x".repeat(17),
+            "y".repeat(9),
+            "\u{1}".repeat(3)
+        );
         for s in [
+            long.as_str(),
             "plain",
             "q\"b\\",
             "ctl\u{1}\u{1f}\n\r\t",

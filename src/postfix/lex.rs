@@ -74,12 +74,7 @@ pub fn endpoint(s: &str) -> Option<(Endpoint<'_>, &str)> {
     let close = open + 1 + b[open + 1..].iter().position(|&c| c == b']')?;
     let host = &s[..open];
     let mut addr = &s[open + 1..close];
-    // `get` rather than slicing: the fifth byte may fall inside a multi-byte character.
-    if addr.len() > 5
-        && addr
-            .get(..5)
-            .is_some_and(|p| p.eq_ignore_ascii_case("ipv6:"))
-    {
+    if addr.len() > 5 && addr.as_bytes()[..5].eq_ignore_ascii_case(b"ipv6:") {
         addr = &addr[5..];
     }
     let mut rest = &s[close + 1..];

@@ -32,7 +32,10 @@ pub fn split_queue_id(msg: &str) -> (QueueId<'_>, &str) {
         }
         i += 1;
     }
-    if i < 5 || i > 20 || b.get(i) != Some(&b':') || !matches!(b.get(i + 1), Some(b' ') | None) {
+    if !(5..=20).contains(&i)
+        || b.get(i) != Some(&b':')
+        || !matches!(b.get(i + 1), Some(b' ') | None)
+    {
         return (QueueId::None, msg);
     }
     let rest = msg.get(i + 2..).unwrap_or("");

@@ -35,6 +35,7 @@ pub mod delivery;
 pub mod dnsblog;
 pub mod lex;
 pub mod master;
+pub mod mime;
 pub mod pickup;
 pub mod postscreen;
 pub mod postsuper;

@@ -78,3 +78,101 @@ fn split_ident(ident: &str) -> (&str, Option<&str>) {
     }
     (ident, None)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::postfix::smtpd::testing::{exact, framed, parse, V::*};
+
+    #[test]
+    fn connection_rate() {
+        let ev = parse("2013 Jun 10 06:32:30.123 gds39d postfix/anvil[6337]: statistics: max connection rate 1/60s for (smtp:81.95.96.49) at Jun 10 06:22:30");
+        exact(
+            &ev,
+            "anvil.connection-rate",
+            &[
+                ("count", I(1)),
+                ("interval", S("60s")),
+                ("service", S("smtp")),
+                ("src_ip", S("81.95.96.49")),
+                ("additional_info", S("Jun 10 06:22:30")),
+            ],
+        );
+    }
+
+    #[test]
+    fn connection_count() {
+        let ev = parse("2013 Jun 10 06:32:30.123 gds39d postfix/anvil[6337]: statistics: max connection count 1 for (smtp:81.95.96.49) at Jun 10 06:22:30");
+        exact(
+            &ev,
+            "anvil.connection-count",
+            &[
+                ("count", I(1)),
+                ("service", S("smtp")),
+                ("src_ip", S("81.95.96.49")),
+                ("additional_info", S("Jun 10 06:22:30")),
+            ],
+        );
+    }
+
+    #[test]
+    fn cache_size() {
+        let ev = parse("2013 Jun 10 06:32:30.123 gds39d postfix/anvil[6337]: statistics: max cache size 1 at Jun 10 06:22:30");
+        exact(
+            &ev,
+            "anvil.cache-size",
+            &[("count", I(1)), ("additional_info", S("Jun 10 06:22:30"))],
+        );
+    }
+
+    #[test]
+    fn identifiers_with_colons() {
+        let ev = parse(
+            "statistics: max connection count 1 for (smtpd:2604:8d00:0:1::3) at Oct 26 17:46:59",
+        );
+        assert_eq!(ev.daemon, Some("anvil"));
+        assert_eq!(
+            (ev.get_str("service"), ev.get_str("src_ip")),
+            (Some("smtpd"), Some("2604:8d00:0:1::3"))
+        );
+        let ev = parse("statistics: max connection rate 1/2h for (127.0.0.1:2525:127.0.0.1) at Oct 26 18:13:50");
+        assert_eq!(
+            (ev.get_str("service"), ev.get_str("src_ip")),
+            (Some("127.0.0.1:2525"), Some("127.0.0.1"))
+        );
+        let ev =
+            parse("statistics: max connection rate 1/60s for (smtp:unknown) at Sep 7 07:14:19");
+        assert_eq!(
+            (ev.get_str("service"), ev.get_str("src_ip")),
+            (Some("smtp"), None)
+        );
+    }
+
+    #[test]
+    fn other_rates() {
+        // anvil.c's other ANVIL_MAX_RATE_REPORT names.
+        for (name, kind) in [
+            ("message", "anvil.message-rate"),
+            ("recipient", "anvil.recipient-rate"),
+            ("newtls", "anvil.newtls-rate"),
+            ("auth", "anvil.auth-rate"),
+        ] {
+            let l = framed("anvil", &format!("statistics: max {name} rate 12/60s for (submission:192.0.2.7) at Jun 10 06:22:30"));
+            exact(
+                &parse(&l),
+                kind,
+                &[
+                    ("count", I(12)),
+                    ("interval", S("60s")),
+                    ("service", S("submission")),
+                    ("src_ip", S("192.0.2.7")),
+                    ("additional_info", S("Jun 10 06:22:30")),
+                ],
+            );
+        }
+        let l = framed(
+            "anvil",
+            "statistics: max message count 1 for (smtp:192.0.2.7) at Jun 10 06:22:30",
+        );
+        assert_eq!(parse(&l).kind, "unknown");
+    }
+}

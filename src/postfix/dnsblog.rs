@@ -35,3 +35,36 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     ev.put("additional_info", r);
     Some("dnsblog.lookup-error")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::postfix::smtpd::testing::{exact, parse, V::*};
+
+    #[test]
+    fn listed() {
+        let ev = parse("addr 61.238.241.86 listed by domain psbl.surriel.com as 127.0.0.2");
+        assert_eq!(ev.daemon, Some("dnsblog"));
+        exact(
+            &ev,
+            "dnsblog.listed",
+            &[
+                ("src_ip", S("61.238.241.86")),
+                ("dnsbl_domain", S("psbl.surriel.com")),
+                ("additional_info", S("127.0.0.2")),
+            ],
+        );
+        let ev = parse("addr 2607:f8b0:4003:c01::23a listed by domain list.dnswl.org as 127.0.5.1");
+        assert_eq!(ev.get_str("src_ip"), Some("2607:f8b0:4003:c01::23a"));
+    }
+
+    #[test]
+    fn lookup_error() {
+        let ev = parse("warning: dnsblog_query: lookup error for DNS query 198.204.82.110.list.dnswl.org: Host or domain name not found. Name service error for name=198.204.82.110.list.dnswl.org type=A: Host not found, try again");
+        exact(&ev, "dnsblog.lookup-error", &[
+            ("severity", S("warning")),
+            ("src_ip", S("110.82.204.198")),
+            ("dnsbl_domain", S("list.dnswl.org")),
+            ("additional_info", S("lookup error for DNS query 198.204.82.110.list.dnswl.org: Host or domain name not found. Name service error for name=198.204.82.110.list.dnswl.org type=A: Host not found, try again")),
+        ]);
+    }
+}

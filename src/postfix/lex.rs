@@ -73,7 +73,11 @@ pub fn endpoint(s: &str) -> Option<(Endpoint<'_>, &str)> {
     let close = open + 1 + b[open + 1..].iter().position(|&c| c == b']')?;
     let host = &s[..open];
     let mut addr = &s[open + 1..close];
-    if addr.len() > 5 && addr[..5].eq_ignore_ascii_case("ipv6:") {
+    if addr.len() > 5
+        && addr
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("ipv6:"))
+    {
         addr = &addr[5..];
     }
     let mut rest = &s[close + 1..];

@@ -231,8 +231,8 @@ fn fold_at(s: &str, i: usize, col: usize) -> Option<usize> {
 ///
 /// `lead` is the length of what precedes `value` on the header's first line (`Subject: ` is 9), so that
 /// line widths are counted as the sending client counted them. A `? ` or `??` is taken for a line break
-/// where a client would have folded (see [`FOLD_WIDTH`]); the white space of the continuation line stays,
-/// a tab fold's tab becoming a space, as RFC 5322 unfolding keeps it.
+/// next to an encoded word, or where the next word would not have fitted in a 72-column line; the white
+/// space of the continuation line stays (a tab fold's tab as a space), as RFC 5322 unfolding keeps it.
 pub fn unfold(value: &str, lead: usize) -> Cow<'_, str> {
     let b = value.as_bytes();
     let mut out = String::new();
@@ -394,7 +394,8 @@ fn params(v: &str) -> Vec<Param<'_>> {
     let b = v.as_bytes();
     let mut i = semi + 1;
     while i < b.len() {
-        while i < b.len() && matches!(b[i], b' ' | b'\t' | b';') {
+        // `?` is a MIME tspecial, never part of an attribute: here it can only be a logged fold.
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b';' | b'?') {
             i += 1;
         }
         let astart = i;
@@ -527,7 +528,6 @@ pub fn file_name(value: &str) -> Option<Cow<'_, str>> {
 }
 
 // Upper halves (bytes 0x80-0xFF) of the single-byte charsets, generated from Python's codecs.
-/// Code points of bytes 0x80-0xFF.
 const ISO_8859_2: [u16; 128] = [
     0x0080, 0x0081, 0x0082, 0x0083, 0x0084, 0x0085, 0x0086, 0x0087, 0x0088, 0x0089, 0x008A, 0x008B,
     0x008C, 0x008D, 0x008E, 0x008F, 0x0090, 0x0091, 0x0092, 0x0093, 0x0094, 0x0095, 0x0096, 0x0097,

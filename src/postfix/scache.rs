@@ -31,3 +31,29 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     ev.put("additional_info", text);
     Some(kind)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::postfix::smtpd::testing::{exact, parse, V::*};
+
+    #[test]
+    fn statistics() {
+        for (line, kind, info) in [
+            ("2013 Jun 10 06:51:58.123 gds39d postfix/scache[31130]: statistics: domain lookup hits=0 miss=1 success=0%", "scache.domain-lookup", "hits=0 miss=1 success=0%"),
+            ("2013 Jun 10 06:51:58.123 gds39d postfix/scache[31130]: statistics: start interval Jun 10 06:48:17", "scache.start-interval", "Jun 10 06:48:17"),
+            ("2013 Jun 10 06:51:58.123 gds39d postfix/scache[31130]: statistics: address lookup hits=0 miss=2 success=0%", "scache.address-lookup", "hits=0 miss=2 success=0%"),
+            ("2013 Jun 10 06:57:20.123 gds39d postfix/scache[10694]: statistics: max simultaneous domains=1 addresses=1 connection=1", "scache.max-simultaneous", "domains=1 addresses=1 connection=1"),
+        ] {
+            exact(&parse(line), kind, &[("additional_info", S(info))]);
+        }
+    }
+
+    #[test]
+    fn untagged_statistics_are_scache_not_anvil() {
+        let ev = parse("statistics: start interval Dec  6 21:20:35");
+        assert_eq!(
+            (ev.kind, ev.daemon),
+            ("scache.start-interval", Some("scache"))
+        );
+    }
+}

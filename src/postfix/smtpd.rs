@@ -1466,6 +1466,46 @@ mod tests {
     }
 
     #[test]
+    fn every_prefix_of_a_line_is_safe() {
+        let lines = [
+            "Dec  2 22:24:22 hel postfix/smtpd[7676]: warning: 114-44-142-233.dynamic.hinet.net[114.44.142.233]: SASL CRAM-MD5 authentication failed: PDc3, sasl_username=é",
+            "Mar 11 23:27:54 server postfix-smo/submission/smtpd[22427]: 44JCRG5tYPzCqt2: reject: BDAT from signing-milter.example.com[192.0.2.109]: 550 5.5.3 <DATA>: Data command rejected: Multi-recipient bounce; from=<> to=<some@example.com> proto=ESMTP helo=<domain.tld>",
+            "Oct 26 18:13:50 mx postfix/smtpd[1]: 3mPVKl0Mhjz7sXv: client=localhost[::1]:41234, sasl_method=LOGIN, sasl_username=jdoé, orig_queue_id=4F1A2B3C4D, orig_client=w[10.1.2.17]",
+            "Oct 26 18:13:50 mx postfix/smtpd[1]: lost connection after DATA (7774180 bytes) from unknown[72.13.58.7]",
+            "Oct 26 18:13:50 mx postfix/smtpd[1]: warning: 199.249.24.179.list.dsbl.org: RBL lookup error: Host not found",
+            "Oct 26 18:13:50 mx postfix/smtpd[1]: Untrusted TLS connection established from c.example[192.0.2.3]:4711 to mx.example.net: TLSv1.3 with cipher X",
+            "Oct 26 18:13:50 mx postfix/smtpd[1]: warning: Connection rate limit exceeded: 31 from spamhost.domain.org[192.0.2.123] for service smtpd",
+            "Oct 26 18:13:50 mx postfix/smtpd[1]: proxy-accept: END-OF-MESSAGE: 250 2.0.0 Ok: queued as DF66E940333; from=<a@b> to=<c@d> proto=ESMTP helo=<[127.0.0.1]>",
+            r"Dec 23 19:39:13 xxx postfix/postscreen[21057]: PREGREET 14 after 0.08 from [192.0.2.2]:59415: EHLO ylmf-pc\r\n",
+            "May  5 15:51:11 xxx postfix/postscreen[1148]: NOQUEUE: reject: RCPT from [216.245.194.173]:60591: 550 5.7.1 Service unavailable; client [216.245.194.173] blocked using rbl.example.com; from=<s@e.com>, to=<g@e.com>, proto=ESMTP, helo=<b.e.com>",
+            "Oct 26 18:13:50 mx postfix/postscreen[1]: CONNECT from [123.45.67.89]:12345 to [123.45.67.89]:25",
+            "Oct 26 18:13:50 mx postfix/postscreen[1]: HANGUP after 16 from [192.0.2.3]:48119 in tests after SMTP handshake",
+            "Oct 26 18:13:50 mx postfix/cleanup[1]: 413E164734: info: header Content-Disposition: attachment;? filename=\"=?UTF-8?B?SU5WT0lDRV/Dtl/DpF/DvF8=?= =?UTF-8?B? from localhost[127.0.0.1]; from=<f@e.com> to=<t@e.com> proto=ESMTP helo=<l>: text",
+            "Oct 26 18:13:50 mx postfix/cleanup[1]: 1A2B3C4D5E: warning: header Subject: =?utf-8?Q?Gr=C3=BC=C3=9Fe?=? =?utf-8?Q?_=E2=80=92?= Grüße? täst from mx.example[192.0.2.1]:25; from=<a@b.example> to=<c@d.example> proto=ESMTP helo=<mx>",
+            "Oct 26 18:13:50 mx postfix/cleanup[1]: 1A2B3C4D5E: warning: header Content-Type: a/b; name*0*=UTF-8''%E2%82; name*1*=%AC; name*2=\".pdf\" from local; from=<a@b.example>",
+            "Oct 26 18:13:50 mx postfix/cleanup[1]: ADD961003206D: message-id==?UTF-8?B?PDE5?=? =?UTF-8?B?MTIy?=",
+            "Oct 26 18:13:50 mx postfix/cleanup[1]: 4104E3D: milter-header-redirect: header X: Y from h[61.238.241.86]; from=<w@c.com> to=<v@e.com> proto=ESMTP helo=<e.com>: t@e.com",
+            "Oct 26 18:13:50 mx postfix/cleanup[1]: warning: 9BECF3F19D: sender_canonical_maps map lookup problem for s@e.com -- message not accepted",
+            "Oct 26 18:13:50 mx postfix/anvil[1]: statistics: max connection rate 1/60s for (127.0.0.1:2525:2001:db8::1) at Jun 10 06:22:30",
+            "Oct 26 18:13:50 mx postfix/scache[1]: statistics: max simultaneous domains=1 addresses=1 connection=1",
+            "Oct 26 18:13:50 mx postfix/dnsblog[1]: warning: dnsblog_query: lookup error for DNS query 1.2.3.4.zen.example: x",
+            "Oct 26 18:13:50 mx postfix/tlsproxy[1]: Trusted TLS connection established to g.example[173.194.222.27]:25: TLSv1.3",
+            "Oct 26 18:13:50 mx postfix/verify[1]: cache lmdb:/v/verify_cache full cleanup: retained=724 dropped=6 entries",
+        ];
+        for line in lines {
+            for (i, _) in line.char_indices() {
+                let _ = parse(&line[..i]);
+                // Message-only prefixes go through the inference of every daemon.
+                if let Some(p) = line.find("]: ") {
+                    if i > p + 3 {
+                        let _ = parse(&line[p + 3..i]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn dnsbl_query_names() {
         assert_eq!(
             super::dnsbl_query("4.3.2.1.zen.spamhaus.org"),

@@ -5,7 +5,7 @@
 //! | `verify.cache-cleanup` | `cache lmdb:/var/lib/postfix/verify_cache full cleanup: retained=N dropped=N entries` |
 //!
 //! The cache cleanup line is written by Postfix's `dict_cache` module, which `postscreen` uses too; its
-//! reader [`cache_cleanup`] is shared.
+//! reader `cache_cleanup` is shared.
 
 use super::lex::QueueId;
 use super::Msg;

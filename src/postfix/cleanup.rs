@@ -12,7 +12,7 @@
 //! | `cleanup.milter-warning`, `.milter-connect-failed`, `.map-warning`, `.database-older-than-source` | `warning: milter M: ...`, `warning: connect to Milter service M: ...`, `warning: dict_ldap_...: ...`, `warning: database D is older than source file F` (tagged lines only: other daemons log them too) |
 //!
 //! A header check line carries `header_name`, `header_value` (the header text as logged, up to the
-//! origin), `result` (the action), the origin as `src_host`/`src_ip`/`src_port` (none for `local`), the
+//! origin; for a body check the body line), `result` (the action), the origin as `src_host`/`src_ip`/`src_port` (none for `local`), the
 //! context list as `sender`, `dest_email_address` (the last recipient only), `proto`, `helo`, and the
 //! action's optional text as `additional_info`. A `Subject` gives `email_subject`: the subject alone,
 //! unfolded and RFC 2047 decoded; a `Content-Disposition` or `Content-Type` naming a file gives

@@ -418,9 +418,21 @@ fn euid() -> Option<u32> {
     line.split_whitespace().nth(2)?.parse().ok()
 }
 
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    l.local_addr().expect("local addr").port()
+/// A TCP port on 127.0.0.1 that nothing uses, below Linux's ephemeral range (32768-60999) so that no
+/// outgoing connection is given it meanwhile: Postfix binds it later, or (for the refused next hop) nobody.
+fn quiet_port(taken: &mut BTreeSet<u16>) -> u16 {
+    let seed = std::process::id() as u16
+        ^ SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_micros() as u16);
+    (0..10_000u16)
+        .map(|i| 20_000 + (seed.wrapping_add(i.wrapping_mul(7919))) % 10_000)
+        .find(|&p| {
+            !taken.contains(&p)
+                && std::net::TcpListener::bind(("127.0.0.1", p)).is_ok()
+                && taken.insert(p)
+        })
+        .expect("no free port in 20000-29999 on 127.0.0.1")
 }
 
 fn utc_year() -> i32 {
@@ -679,14 +691,16 @@ fn live_postfix_correlation() {
     let bad = servers::sink(Mode::Reject, received.clone()).expect("rejecting sink");
     let spam = servers::sink(Mode::RejectData, received.clone()).expect("DATA-rejecting sink");
     let auth = servers::dovecot_auth(&[("carol", "s3cret-pass")]).expect("auth server");
-    let down_port = free_port();
-    let smtpd_port = free_port();
-    let submission_port = free_port();
+    let mut taken = BTreeSet::new();
+    let down_port = quiet_port(&mut taken);
+    let smtpd_port = quiet_port(&mut taken);
+    let submission_port = quiet_port(&mut taken);
 
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    let dir = std::env::temp_dir().join(format!("postfix-live-{}-{nanos}", std::process::id()));
+    // Not $TMPDIR: the postfix account must be able to walk every parent of its queue directory.
+    let dir = Path::new("/tmp").join(format!("postfix-live-{}-{nanos}", std::process::id()));
     std::fs::create_dir(&dir).expect("create temp dir");
     let mut inst = Instance {
         dir: dir.clone(),
@@ -740,6 +754,8 @@ fn live_postfix_correlation() {
         chmod(&copy, mode);
     }
 
+    // Set first: should start fail half-way, the guard still stops whatever did start.
+    inst.started = true;
     let start_out = checked(
         Command::new(POSTFIX)
             .arg("-c")
@@ -748,7 +764,6 @@ fn live_postfix_correlation() {
             .env("TZ", "UTC"),
         "postfix start",
     );
-    inst.started = true;
     chmod(&dir.join("queue/maildrop"), 0o1733);
     let ready = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", submission_port)).is_err()

@@ -101,6 +101,10 @@ const INFER_ORDER: &[&str] = &[
     "cleanup",
     "smtp",
     "local",
+    "virtual",
+    "pipe",
+    "error",
+    "discard",
     "smtpd",
     "postscreen",
     "pickup",
@@ -113,6 +117,11 @@ const INFER_ORDER: &[&str] = &[
     "verify",
     "master",
     "sendmail",
+    "postdrop",
+    "postmap",
+    "tlsmgr",
+    "trivial-rewrite",
+    "postfix-script",
 ];
 
 /// Whether a syslog tag belongs to Postfix: `postfix`, `postfix/smtp`, `postfix-out/smtp`, `postfix1/qmgr`.
@@ -120,8 +129,12 @@ pub fn is_postfix_program(program: &str) -> bool {
     program.starts_with("postfix")
 }
 
-/// The daemon of a Postfix tag: its last path element (`postfix/submission/smtpd` -> `smtpd`).
+/// The daemon of a Postfix tag: its last path element (`postfix/submission/smtpd` -> `smtpd`); the bare
+/// tag `postfix` (the `postfix` command itself) is its own daemon.
 pub fn daemon_of(program: &str) -> Option<&str> {
+    if program == "postfix" {
+        return Some(program);
+    }
     program
         .rfind('/')
         .map(|i| &program[i + 1..])

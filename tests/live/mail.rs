@@ -70,6 +70,26 @@ pub fn rfc2047_b(text: &str, max: usize) -> String {
     words.join("\r\n ")
 }
 
+/// Folds a header value as mail clients do: at the last space that keeps each line within 78 columns,
+/// counting `Name: ` on the first line.
+pub fn fold(name: &str, value: &str) -> String {
+    let mut out = String::new();
+    let mut col = name.len() + 2;
+    for (i, word) in value.split(' ').enumerate() {
+        if i > 0 {
+            if col + 1 + word.len() > 78 {
+                out.push_str("\r\n");
+                col = 0;
+            }
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += word.len();
+    }
+    out
+}
+
 /// RFC 2231 percent encoding of a parameter value.
 pub fn pct(bytes: &[u8]) -> String {
     let mut s = String::new();
@@ -344,6 +364,15 @@ fn expect(reply: (u16, String), code: u16) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_at_78_columns() {
+        let v = "Re: Fwd: Minutes of the architecture review board, action items for the migration of the legacy billing system";
+        let f = fold("Subject", v);
+        assert_eq!(f.replace("\r\n", ""), v);
+        let first = f.split("\r\n").next().unwrap();
+        assert!(first.len() + 9 <= 78 && first.len() + 9 > 70, "{first}");
+    }
 
     #[test]
     fn base64_round_trip() {

@@ -283,6 +283,17 @@ fn set_if_none(slot: &mut Option<String>, v: Option<&str>) {
     }
 }
 
+/// Sets a text slot, reusing its allocation (retried deliveries rewrite the same slots again and again).
+fn assign(slot: &mut Option<String>, v: Option<&str>) {
+    match (slot.as_mut(), v) {
+        (Some(s), Some(v)) => {
+            s.clear();
+            s.push_str(v);
+        }
+        (_, v) => *slot = v.map(str::to_string),
+    }
+}
+
 fn is_loopback(ip: &str) -> bool {
     ip.starts_with("127.") || ip == "::1"
 }
@@ -349,13 +360,15 @@ const MAX_PENDING_LINKS_PER_OPEN: usize = 1;
 pub struct Correlator {
     limits: Limits,
     org_domains: Vec<String>,
-    open: HashMap<Rc<str>, Open, FxBuild>,
+    /// Boxed: a message is large, and small table entries keep the probe on few cache lines.
+    open: HashMap<Rc<str>, Box<Open>, FxBuild>,
     /// Keys in the order they were touched (lazily pruned: an entry is live when its seq is the open's touch).
     lru: VecDeque<LruEntry>,
     /// Early-emission timers: (due, key, delivery seq).
     early: VecDeque<(i64, Rc<str>, u64)>,
     /// Recently removed keys, for the out-of-order grace.
     removed: VecDeque<(i64, Rc<str>)>,
+    removed_keys: HashMap<Rc<str>, i64, FxBuild>,
     /// Links waiting for their message: new key -> what it inherits.
     pending: HashMap<Rc<str>, Inherit, FxBuild>,
     pending_order: VecDeque<Rc<str>>,
@@ -377,6 +390,7 @@ impl Correlator {
             lru: VecDeque::new(),
             early: VecDeque::new(),
             removed: VecDeque::new(),
+            removed_keys: HashMap::default(),
             pending: HashMap::default(),
             pending_order: VecDeque::new(),
             now: i64::MIN,
@@ -403,25 +417,18 @@ impl Correlator {
         make_key(&mut self.key, qid, ev.host);
         let kind = ev.kind;
         let opener = matches!(kind, "smtpd.client" | "pickup.submission");
-        if !opener && self.recently_removed() {
-            return;
-        }
-        // A second opening line for an open key: the short queue id was reused (its `removed` was lost).
-        if opener
-            && self
-                .open
-                .get(self.key.as_str())
-                .is_some_and(|o| o.has_origin)
-        {
-            let key: Rc<str> = self
-                .open
-                .get_key_value(self.key.as_str())
-                .map(|(k, _)| k.clone())
-                .expect("open");
-            self.close(&key, false, out);
-        }
-        let key = match self.open.get_key_value(self.key.as_str()) {
-            Some((k, _)) => k.clone(),
+        let found = self
+            .open
+            .get_key_value(self.key.as_str())
+            .map(|(k, o)| (k.clone(), o.has_origin));
+        let key = match found {
+            // A second opening line for an open key: the short queue id was reused (its `removed` was lost).
+            Some((key, true)) if opener => {
+                self.close(&key, false, out);
+                self.open_new(qid, ev, out)
+            }
+            Some((key, _)) => key,
+            None if !opener && self.recently_removed() => return,
             None => self.open_new(qid, ev, out),
         };
         let seq = self.seq;
@@ -453,6 +460,7 @@ impl Correlator {
             }
             Effect::Removed => {
                 self.close(&key, true, out);
+                self.removed_keys.insert(key.clone(), now);
                 self.removed.push_back((now, key));
             }
             Effect::LinkTo(new_qid, link) => {
@@ -487,9 +495,22 @@ impl Correlator {
             .front()
             .is_some_and(|(t, _)| t.saturating_add(REMOVED_GRACE_S) < self.now)
         {
-            self.removed.pop_front();
+            if let Some((t, k)) = self.removed.pop_front() {
+                // Only if not removed again since (a reused id): the newer entry keeps it.
+                if self.removed_keys.get(&k) == Some(&t) {
+                    self.removed_keys.remove(&k);
+                }
+            }
         }
-        self.removed.iter().any(|(_, k)| **k == *self.key)
+        // Bounded even when log time stands still (a replayed log): the oldest go first.
+        while self.removed.len() > self.limits.open_messages {
+            if let Some((t, k)) = self.removed.pop_front() {
+                if self.removed_keys.get(&k) == Some(&t) {
+                    self.removed_keys.remove(&k);
+                }
+            }
+        }
+        self.removed_keys.contains_key(self.key.as_str())
             && !self.open.contains_key(self.key.as_str())
     }
 
@@ -517,7 +538,7 @@ impl Correlator {
             early_sent_for: None,
             has_origin: false,
         };
-        self.open.insert(key.clone(), o);
+        self.open.insert(key.clone(), Box::new(o));
         key
     }
 
@@ -639,7 +660,7 @@ impl Correlator {
 
     /// The correlation state, for `--state`.
     pub fn export(&self) -> CorrelatorState {
-        let mut live: Vec<(&Rc<str>, &Open)> = self.open.iter().collect();
+        let mut live: Vec<(&Rc<str>, &Open)> = self.open.iter().map(|(k, o)| (k, &**o)).collect();
         live.sort_by_key(|(_, o)| o.touch);
         CorrelatorState {
             now: self.now,
@@ -679,7 +700,7 @@ impl Correlator {
                         .push_back((at.saturating_add(EARLY_AFTER_S), k.clone(), seq));
                 }
             }
-            self.open.insert(k, o);
+            self.open.insert(k, Box::new(o));
         }
         self.early.make_contiguous().sort_by_key(|(due, _, _)| *due);
         for (k, inherit) in st.pending {
@@ -692,6 +713,7 @@ impl Correlator {
             .into_iter()
             .map(|(t, k)| (t, Rc::from(k)))
             .collect();
+        self.removed_keys = self.removed.iter().map(|(t, k)| (k.clone(), *t)).collect();
     }
 }
 
@@ -820,8 +842,8 @@ fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
                 let r = m.recipient_mut(to, None, Status::Rejected);
                 r.status = Status::Rejected;
                 r.attempts += 1;
-                r.dsn = ev.get_str("reject_dsn").map(str::to_string);
-                r.response = ev.get_str("additional_info").map(str::to_string);
+                assign(&mut r.dsn, ev.get_str("reject_dsn"));
+                assign(&mut r.response, ev.get_str("additional_info"));
             }
             set_if_none(&mut m.sender, ev.get_str("sender"));
         }
@@ -852,12 +874,12 @@ fn delivery(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
     // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
     r.local = (local && ev.get_str("dest_ip").is_none())
         || ev.get_str("dest_ip").is_some_and(is_loopback);
-    r.dsn = ev.get_str("dsn").map(str::to_string);
-    r.dest_host = ev.get_str("dest_host").map(str::to_string);
-    r.dest_ip = ev.get_str("dest_ip").map(str::to_string);
+    assign(&mut r.dsn, ev.get_str("dsn"));
+    assign(&mut r.dest_host, ev.get_str("dest_host"));
+    assign(&mut r.dest_ip, ev.get_str("dest_ip"));
     r.dest_port = ev.get_int("dest_port").and_then(|p| u16::try_from(p).ok());
     r.delay = ev.get("delay").and_then(|v| v.as_f64());
-    r.response = ev.get_str("additional_info").map(str::to_string);
+    assign(&mut r.response, ev.get_str("additional_info"));
     o.last_delivery = Some((seq, now));
     if let (Some(next), Status::Sent) = (ev.get_str("queued_as"), status) {
         let forwarded = ev

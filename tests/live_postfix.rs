@@ -1125,7 +1125,8 @@ fn live_postfix_correlation() {
                 let user = v
                     .get("user")
                     .map(|u| u.to_string().trim_matches('"').to_string());
-                f.check(user.as_deref() == Some(name) || user.as_deref() == Some(uid), || {
+                let uid_form = format!("uid:{uid}");
+                f.check(user.as_deref() == Some(name) || user.as_deref() == Some(uid_form.as_str()), || {
                     format!("{ctx}: user is {user:?}, expected the submitting account {name:?} (or uid {uid})")
                 });
             }

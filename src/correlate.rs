@@ -782,37 +782,38 @@ fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
             o.has_origin = true;
             m.local_submission = true;
             set_if_none(&mut m.sender, ev.get_str("sender"));
+            // The submitting account: pickup logs its login name as an unqualified sender; with
+            // `sendmail -f` the sender is whatever was given, and only the uid names the account.
             if m.user.is_none() {
-                m.user = ev
-                    .get_str("sender")
-                    .map(|s| lex::local_part(s).to_string())
-                    .filter(|u| !u.is_empty());
+                m.user = match (ev.get_str("sender"), ev.get_int("uid")) {
+                    (Some(s), _) if !s.is_empty() && !s.contains('@') => Some(s.to_string()),
+                    (_, Some(uid)) => Some(format!("uid:{uid}")),
+                    (Some(s), None) => {
+                        Some(lex::local_part(s).to_string()).filter(|u| !u.is_empty())
+                    }
+                    (None, None) => None,
+                };
             }
         }
         "cleanup.message-id" => set_if_none(
             &mut m.internet_message_id,
             ev.get_str("internet_message_id"),
         ),
-        "cleanup.header-warning" => {
-            set_if_none(&mut m.email_subject, ev.get_str("email_subject"));
-            if let Some(name) = ev.get_str("file_name") {
-                if !m.attachments.iter().any(|a| a == name) {
-                    m.attachments.push(name.to_string());
-                }
-            }
-            if m.src_ip.is_none() {
-                set_if_none(&mut m.src_ip, ev.get_str("src_ip"));
-                set_if_none(&mut m.src_host, ev.get_str("src_host"));
-            }
-            set_if_none(&mut m.sender, ev.get_str("sender"));
-        }
+        "cleanup.header-warning" => header_check(m, ev),
         "cleanup.reject" => {
+            header_check(m, ev);
             m.rejected = Some(
                 ev.get_str("additional_info")
                     .unwrap_or("rejected by cleanup")
                     .to_string(),
             );
-            set_if_none(&mut m.sender, ev.get_str("sender"));
+            // Cleanup names one recipient (the last); the message as a whole was refused.
+            if let Some(to) = ev.get_str("dest_email_address") {
+                let r = m.recipient_mut(to, None, Status::Rejected);
+                r.attempts += 1;
+                assign(&mut r.dsn, ev.get_str("reject_dsn"));
+                assign(&mut r.response, ev.get_str("additional_info"));
+            }
             // Cleanup throws the queue file away: no `removed` will follow.
             return Effect::Removed;
         }
@@ -857,6 +858,21 @@ fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
         _ => {}
     }
     Effect::None
+}
+
+/// A header or body check line: subject, attachment name, and the client and sender as fallbacks.
+fn header_check(m: &mut Message, ev: &LineEvent<'_>) {
+    set_if_none(&mut m.email_subject, ev.get_str("email_subject"));
+    if let Some(name) = ev.get_str("file_name") {
+        if !m.attachments.iter().any(|a| a == name) {
+            m.attachments.push(name.to_string());
+        }
+    }
+    if m.src_ip.is_none() {
+        set_if_none(&mut m.src_ip, ev.get_str("src_ip"));
+        set_if_none(&mut m.src_host, ev.get_str("src_host"));
+    }
+    set_if_none(&mut m.sender, ev.get_str("sender"));
 }
 
 /// A delivery-status line: one recipient's attempt.

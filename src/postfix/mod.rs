@@ -23,7 +23,8 @@
 //! | timing | `delay` (float s), `delays` (`a/b/c/d`), `conn_use` (int) |
 //! | size | `bytes` (int), `num_recipients` (int) |
 //! | cleanup | `internet_message_id`, `header_name`, `header_value`, `email_subject`, `file_name` |
-//! | links between queue files | `orig_queue_id`, `queued_as` (content filter), `ndr_queue_id` (bounce) |
+//! | links between queue files | `orig_queue_id`, `orig_client`, `queued_as` (content filter), `ndr_queue_id` (bounce) |
+//! | counters (anvil statistics, smtpd rate limits) | `count` (int), `interval` (`60s`), `service` |
 //! | DNSBL | `dnsbl_domain`, `dnsbl_rank` (int) |
 //! | severity prefix | `severity` (`warning`, `fatal`, `panic`, `error`) |
 
@@ -35,6 +36,7 @@ pub mod delivery;
 pub mod dnsblog;
 pub mod lex;
 pub mod master;
+pub mod mime;
 pub mod pickup;
 pub mod postscreen;
 pub mod postsuper;

@@ -29,7 +29,7 @@ const NET_FAIL: (&str, &str) = ("network-traffic:fail", "network-connection-fail
 /// Labels `ev` with the Exabeam parser that takes it, or with the activity its own kind implies.
 pub fn classify(ev: &mut LineEvent<'_>, message: &str) {
     let kind = ev.kind;
-    let delivery = kind.ends_with(".delivery");
+    let delivery = kind.ends_with(".delivery") || kind == "qmgr.expired";
     let result = if delivery { ev.get_str("result") } else { None };
     let labels = if ev.daemon == Some("smtp") && lex::find(message, "] said:").is_some() {
         Some((DELIVERY_FAILURE, SEND_FAIL))

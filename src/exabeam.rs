@@ -54,8 +54,9 @@ pub fn classify(ev: &mut LineEvent<'_>, message: &str) {
         ev.parser = Some(parser);
         ev.activity_type = Some(activity);
         ev.event_type = Some(event);
-    } else if let Some(r) = result {
-        // Deliveries no Exabeam parser takes (bounced, expired, sent without 2.x.x) still have an activity.
+    } else if let Some(r) = result.filter(|r| !r.contains("deliverable")) {
+        // Deliveries no Exabeam parser takes (bounced, expired, sent without 2.x.x) still have an activity;
+        // address-verification probes (`deliverable`, `undeliverable`) are no send (rules.md E.3.10).
         let (activity, event) = if r == "sent" { SEND_OK } else { SEND_FAIL };
         ev.activity_type = Some(activity);
         ev.event_type = Some(event);

@@ -981,3 +981,32 @@ fn email_queue_cases() -> Vec<Case> {
 fn email_queue() {
     check(&EMAIL_QUEUE, &email_queue_cases());
 }
+
+/// Outcomes no Exabeam parser takes still carry the activity they mean (`rules.md` E.3.5): a bounce without
+/// a remote reply and an expired message are send failures; an address-verification probe is no send at
+/// all (E.3.10).
+#[test]
+fn outcomes_no_exabeam_parser_takes() {
+    let bounced = record(
+        r#"2013 Jun 16 14:49:42.123 gds39d postfix/smtp[31323]: 3bYk6B34Hkz37Dv: to=<test@nonexistingserver.cz>, relay=none, delay=0.02, delays=0.01/0/0.01/0, dsn=5.4.4, status=bounced (Host or domain name not found. Name service error for name=nonexistingserver.cz type=A: Host not found)"#,
+    );
+    let expired = record(
+        r#"2013 Jun 15 16:28:52.123 gds39d postfix/qmgr[6273]: 3bYscs22wBz37Dv: from=<no-reply@directmail.fg.cz>, status=expired, returned to sender"#,
+    );
+    for (rec, result) in [(&bounced, "bounced"), (&expired, "expired")] {
+        assert_eq!(rec["result"], result);
+        assert!(!rec["parser"]
+            .as_str()
+            .unwrap()
+            .starts_with("postfix-postfix"));
+        assert_eq!(rec["activity_type"], "email-send:fail", "{result}");
+        assert_eq!(rec["event_type"], "dlp-email-alert-out-failed", "{result}");
+    }
+    // grok-patterns.log: a probe's verdict, not a delivery.
+    let probe = record(
+        r#"3E29030F8637E: to=<user@yahoo.com>, relay=none, delay=0.01, delays=0.01/0/0/0, dsn=5.1.1, status=undeliverable-but-not-cached (User unknown in virtual alias table)"#,
+    );
+    assert_eq!(probe["result"], "undeliverable-but-not-cached");
+    assert_eq!(probe["activity_type"], Value::Null);
+    assert_eq!(probe["event_type"], Value::Null);
+}

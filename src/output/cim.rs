@@ -3,20 +3,13 @@
 use crate::correlate::Message;
 use crate::event::{same_name, LineEvent, Tag, Value};
 use crate::json;
+use crate::time::Timestamp;
 
 /// Writes one line record (without the trailing newline).
 pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
     out.push_str("{\"event_kind\":\"line\",\"raw\":");
     json::string(out, ev.raw);
-    out.push_str(",\"time\":");
-    match ev.time {
-        Some(t) => {
-            out.push('"');
-            t.write_rfc3339(out);
-            out.push('"');
-        }
-        None => out.push_str("null"),
-    }
+    opt_time(out, "time", ev.time);
     json::opt_str(out, "host", ev.host);
     json::opt_str(out, "process_name", ev.process_name);
     json::key(out, "process_id");
@@ -81,6 +74,20 @@ fn write_tags(out: &mut String, tags: &[Tag]) {
     json::str_array(out, "mitre", &mitre);
 }
 
+/// `"key":"2013-06-10T06:27:30.123Z"` or `"key":null`, written in place (an RFC 3339 time needs no escape).
+fn opt_time(out: &mut String, k: &str, v: Option<Timestamp>) {
+    json::key(out, k);
+    match v {
+        Some(t) => {
+            out.push('"');
+            t.write_rfc3339(out);
+            out.push('"');
+        }
+        None => out.push_str("null"),
+    }
+}
+
+#[inline(always)]
 fn opt_int(out: &mut String, k: &str, v: Option<i64>) {
     json::key(out, k);
     match v {
@@ -96,16 +103,8 @@ pub fn write_message(out: &mut String, m: &Message) {
     json::opt_str(out, "message_id", Some(&m.queue_id));
     json::opt_str(out, "internet_message_id", m.internet_message_id.as_deref());
     json::opt_str(out, "host", m.host.as_deref());
-    json::opt_str(
-        out,
-        "time_first",
-        m.time_first.map(|t| t.rfc3339()).as_deref(),
-    );
-    json::opt_str(
-        out,
-        "time_last",
-        m.time_last.map(|t| t.rfc3339()).as_deref(),
-    );
+    opt_time(out, "time_first", m.time_first);
+    opt_time(out, "time_last", m.time_last);
     json::opt_str(out, "src_host", m.src_host.as_deref());
     json::opt_str(out, "src_ip", m.src_ip.as_deref());
     opt_int(out, "src_port", m.src_port.map(i64::from));

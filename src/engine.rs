@@ -5,7 +5,7 @@
 
 use crate::config::{Config, ConfigError};
 use crate::correlate::{Correlator, Message};
-use crate::event::LineEvent;
+use crate::event::{Field, LineEvent, Value};
 use crate::exabeam;
 use crate::input::{LineSplitter, MAX_LINE};
 use crate::output::Sink;
@@ -34,6 +34,8 @@ pub struct Engine {
     correlator: Correlator,
     splitter: LineSplitter,
     done: Vec<Message>,
+    /// The field buffer of the last line, kept so that every line does not allocate (and grow) its own.
+    spare_fields: Vec<Field<'static>>,
 }
 
 impl Engine {
@@ -53,6 +55,7 @@ impl Engine {
             correlator,
             splitter: LineSplitter::new(),
             done: Vec::new(),
+            spare_fields: Vec::new(),
         })
     }
 
@@ -128,7 +131,8 @@ impl Engine {
             Err(_) => String::from_utf8_lossy(line),
         };
         let envelope = syslog::envelope(&text);
-        let mut ev = parse_line(&text, envelope.as_ref(), &mut self.clock);
+        let fields = recycle(std::mem::take(&mut self.spare_fields));
+        let mut ev = parse_line_into(&text, envelope.as_ref(), &mut self.clock, fields);
         if dropped > 0 {
             ev.put_owned(
                 "additional_info",
@@ -151,7 +155,19 @@ impl Engine {
         for m in self.done.drain(..) {
             sink.message(&m);
         }
+        self.spare_fields = recycle(ev.fields);
     }
+}
+
+/// Empties a field buffer and gives it back with another lifetime. Collecting a `Vec`'s own iterator into
+/// a `Vec` of an element type of the same layout reuses its allocation (std's in-place collection), so the
+/// buffer outlives the line it held without any `unsafe`; the `map` never runs on an empty vector.
+fn recycle<'b>(mut fields: Vec<Field<'_>>) -> Vec<Field<'b>> {
+    fields.clear();
+    fields
+        .into_iter()
+        .map(|(name, _)| (name, Value::Int(0)))
+        .collect()
 }
 
 /// Frames and parses one line of text into its event. `envelope` is the line's JSON wrapping, if it has one.
@@ -159,6 +175,16 @@ pub fn parse_line<'a>(
     text: &'a str,
     envelope: Option<&'a syslog::Envelope>,
     clock: &mut YearClock,
+) -> LineEvent<'a> {
+    parse_line_into(text, envelope, clock, Vec::new())
+}
+
+/// [`parse_line`] with an empty buffer for the fields, to reuse an allocation.
+fn parse_line_into<'a>(
+    text: &'a str,
+    envelope: Option<&'a syslog::Envelope>,
+    clock: &mut YearClock,
+    fields: Vec<Field<'a>>,
 ) -> LineEvent<'a> {
     let parsed = if text.len() > MAX_PARSED {
         &text[..floor_char_boundary(text, MAX_PARSED)]
@@ -170,6 +196,7 @@ pub fn parse_line<'a>(
         None => syslog::frame(parsed, clock),
     };
     let mut ev = LineEvent::new(text);
+    ev.fields = fields;
     ev.time = frame.time;
     ev.host = frame.host;
     ev.process_name = frame.program;

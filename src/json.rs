@@ -18,16 +18,22 @@ const ESCAPE: [bool; 256] = {
 };
 
 /// Whether any of the eight bytes of `w` needs escaping (SWAR: a byte below 0x20, `"`, `\\` or DEL).
-#[inline]
+#[inline(always)]
 fn word_needs_escape(w: u64) -> bool {
+    escape_bits(w) != 0
+}
+
+/// Non-zero when any byte of `w` needs escaping. The classic zero-byte tests are exact for "any byte"
+/// (not for which one); ORed without branches so that several words cost one branch.
+#[inline(always)]
+fn escape_bits(w: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |x: u64| x.wrapping_sub(LO) & !x & HI;
-    let below_0x20 = w.wrapping_sub(LO * 0x20) & !w & HI;
-    below_0x20 != 0
-        || zero_byte(w ^ (LO * b'"' as u64)) != 0
-        || zero_byte(w ^ (LO * b'\\' as u64)) != 0
-        || zero_byte(w ^ (LO * 0x7f)) != 0
+    (w.wrapping_sub(LO * 0x20) & !w & HI)
+        | zero_byte(w ^ (LO * b'"' as u64))
+        | zero_byte(w ^ (LO * b'\\' as u64))
+        | zero_byte(w ^ (LO * 0x7f))
 }
 
 /// Whether any byte of `b` needs escaping. Reads whole words, overlapping at the end rather than falling back
@@ -40,19 +46,16 @@ fn needs_escape(b: &[u8]) -> bool {
     if n >= 16 {
         let mut i = 0;
         while i + 16 <= n {
-            // A branch-free test of a fixed block of 16 bytes compiles to a few SIMD compares.
-            let block: &[u8; 16] = b[i..i + 16].try_into().expect("16 bytes");
-            let esc = |c: u8| (c < 0x20) | (c == b'"') | (c == b'\\') | (c == 0x7f);
-            if block.iter().fold(false, |acc, &c| acc | esc(c)) {
+            if escape_bits(word(i)) | escape_bits(word(i + 8)) != 0 {
                 return true;
             }
             i += 16;
         }
-        i < n && (word_needs_escape(word(n - 16)) || word_needs_escape(word(n - 8)))
+        i < n && escape_bits(word(n - 16)) | escape_bits(word(n - 8)) != 0
     } else if n >= 8 {
-        word_needs_escape(word(0)) || word_needs_escape(word(n - 8))
+        escape_bits(word(0)) | escape_bits(word(n - 8)) != 0
     } else if n >= 4 {
-        word_needs_escape(half(0) | half(n - 4) << 32)
+        escape_bits(half(0) | half(n - 4) << 32) != 0
     } else {
         b.iter().any(|&c| ESCAPE[c as usize])
     }
@@ -197,6 +200,23 @@ mod tests {
             string(&mut out, s);
             let back: String = serde_json::from_str(&out).unwrap();
             assert_eq!(back, s);
+        }
+    }
+
+    #[test]
+    fn finds_an_escape_at_any_offset_of_any_length() {
+        // The fast test reads overlapping words: a byte to escape must be seen wherever it sits.
+        for len in 0..40 {
+            for at in 0..len {
+                for bad in [b'"', b'\\', b'\n', 0x01, 0x1f, 0x7f] {
+                    let mut b = vec![b'a'; len];
+                    b[at] = bad;
+                    let s = String::from_utf8(b).unwrap();
+                    let mut out = String::new();
+                    string(&mut out, &s);
+                    assert_eq!(out, serde_json::to_string(&s).unwrap(), "{s:?}");
+                }
+            }
         }
     }
 }

@@ -214,7 +214,10 @@ mod tests {
                     let s = String::from_utf8(b).unwrap();
                     let mut out = String::new();
                     string(&mut out, &s);
-                    assert_eq!(out, serde_json::to_string(&s).unwrap(), "{s:?}");
+                    let back: String = serde_json::from_str(&out).unwrap();
+                    assert_eq!(back, s);
+                    // serde_json leaves DEL raw; this writer escapes it like the other controls.
+                    assert!(!out.bytes().any(|c| c < 0x20 || c == 0x7f), "{out:?}");
                 }
             }
         }

@@ -4,6 +4,7 @@
 //! component is told by its host), so the core stays deterministic and capability-free.
 
 use serde::{Deserialize, Serialize};
+use std::cell::Cell;
 use std::fmt::Write as _;
 
 /// An instant in UTC, with the number of fractional digits the log wrote (kept for printing).
@@ -74,30 +75,32 @@ impl Timestamp {
 
     /// Writes RFC 3339 in UTC, e.g. `2026-12-04T19:40:01.123456Z`.
     pub fn write_rfc3339(&self, out: &mut String) {
-        // By hand rather than `write!`: this runs once per record on the hot path.
-        let (y, mo, d) = self.date();
-        if (0..=9999).contains(&y) {
-            push_digits(out, y as u32, 4);
+        // Records come in log order, so nearly every one falls in the second of the one before: the text up
+        // to the seconds is remembered rather than worked out again (for years of four digits).
+        if let Some((_, text)) = LAST_SECOND.with(Cell::get).filter(|(s, _)| *s == self.secs) {
+            out.push_str(std::str::from_utf8(&text).expect("ascii"));
         } else {
-            let _ = write!(out, "{y:04}");
+            let (y, mo, d) = self.date();
+            let text = second_text(self.secs, y, mo, d);
+            if (0..=9999).contains(&y) {
+                LAST_SECOND.with(|l| l.set(Some((self.secs, text))));
+                out.push_str(std::str::from_utf8(&text).expect("ascii"));
+            } else {
+                let _ = write!(out, "{y:04}");
+                out.push_str(std::str::from_utf8(&text[4..]).expect("ascii"));
+            }
         }
-        let sod = self.secs.rem_euclid(86_400) as u32;
-        let mut b = *b"-00-00T00:00:00";
-        for (at, v) in [
-            (1, mo),
-            (4, d),
-            (7, sod / 3600),
-            (10, sod / 60 % 60),
-            (13, sod % 60),
-        ] {
-            b[at] = b'0' + (v / 10) as u8;
-            b[at + 1] = b'0' + (v % 10) as u8;
-        }
-        out.push_str(std::str::from_utf8(&b).expect("ascii"));
         if self.frac_digits > 0 {
-            out.push('.');
-            let n = self.frac_digits.min(9) as u32;
-            push_digits(out, self.nanos / 10u32.pow(9 - n), n as usize);
+            // The first `n` of the nine digits of the nanoseconds are the fraction as logged: no division by
+            // a power of ten that depends on `n`.
+            let mut b = *b".000000000";
+            let mut v = self.nanos;
+            for at in (1..10).rev() {
+                b[at] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+            let n = usize::from(self.frac_digits.min(9));
+            out.push_str(std::str::from_utf8(&b[..1 + n]).expect("ascii"));
         }
         out.push('Z');
     }
@@ -110,14 +113,29 @@ impl Timestamp {
     }
 }
 
-/// Appends `v` as exactly `width` decimal digits, zero-padded.
-fn push_digits(out: &mut String, mut v: u32, width: usize) {
-    let mut b = [b'0'; 10];
-    for i in (0..width).rev() {
-        b[i] = b'0' + (v % 10) as u8;
-        v /= 10;
+thread_local! {
+    /// The last second [`Timestamp::write_rfc3339`] wrote, and its text `YYYY-MM-DDTHH:MM:SS`.
+    static LAST_SECOND: Cell<Option<(i64, [u8; 19])>> = const { Cell::new(None) };
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` of `secs`, whose date is `y-mo-d` (the year's last four digits, zero-padded).
+fn second_text(secs: i64, y: i32, mo: u32, d: u32) -> [u8; 19] {
+    let sod = secs.rem_euclid(86_400) as u32;
+    let y = y.unsigned_abs() % 10_000;
+    let mut b = *b"0000-00-00T00:00:00";
+    for (at, v) in [
+        (0, y / 100),
+        (2, y % 100),
+        (5, mo),
+        (8, d),
+        (11, sod / 3600),
+        (14, sod / 60 % 60),
+        (17, sod % 60),
+    ] {
+        b[at] = b'0' + (v / 10) as u8;
+        b[at + 1] = b'0' + (v % 10) as u8;
     }
-    out.push_str(std::str::from_utf8(&b[..width]).expect("ascii"));
+    b
 }
 
 fn is_leap(y: i32) -> bool {
@@ -287,6 +305,25 @@ mod tests {
         assert_eq!(t.rfc3339(), "2026-12-04T19:40:01.123456Z");
         let t = Timestamp::from_civil(2013, 6, 10, 6, 27, 30).unwrap();
         assert_eq!(t.rfc3339(), "2013-06-10T06:27:30Z");
+    }
+
+    #[test]
+    fn prints_the_same_second_again_with_its_own_fraction() {
+        // The remembered second must not leak into a later time of another second, year or fraction.
+        let t = Timestamp::from_civil(2013, 6, 10, 6, 27, 30).unwrap();
+        let early = Timestamp::from_civil(-5, 1, 2, 3, 4, 5).unwrap();
+        assert_eq!(t.with_fraction(b"5").rfc3339(), "2013-06-10T06:27:30.5Z");
+        assert_eq!(
+            t.with_fraction(b"019").rfc3339(),
+            "2013-06-10T06:27:30.019Z"
+        );
+        assert_eq!(early.rfc3339(), "-005-01-02T03:04:05Z");
+        assert_eq!(t.rfc3339(), "2013-06-10T06:27:30Z");
+        let next = Timestamp {
+            secs: t.secs + 1,
+            ..t
+        };
+        assert_eq!(next.rfc3339(), "2013-06-10T06:27:31Z");
     }
 
     #[test]

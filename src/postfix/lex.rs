@@ -117,28 +117,30 @@ pub fn local_part(addr: &str) -> &str {
 /// Byte-wise substring search; `find(s, "x")` is the offset of the first `x`.
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
+    let Some(&first) = n.first() else {
         return Some(0);
-    }
-    if n.len() > h.len() {
-        return None;
-    }
-    let first = n[0];
-    let last = h.len() - n.len();
+    };
+    let last = h.len().checked_sub(n.len())?;
+    let is_at = |i: usize| h.get(i..i + n.len()) == Some(n);
+    // Eight candidate offsets at a time: the zero-byte test of `word ^ first` marks every byte equal to
+    // `first` (and at worst a few others after one, which the comparison rejects).
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
-    while i <= last {
-        match h[i..=last].iter().position(|&c| c == first) {
-            None => return None,
-            Some(p) => {
-                i += p;
-                if &h[i..i + n.len()] == n {
-                    return Some(i);
-                }
-                i += 1;
+    while i + 8 <= last + 1 {
+        let w = u64::from_le_bytes(h[i..i + 8].try_into().expect("8 bytes"));
+        let x = w ^ (LO * u64::from(first));
+        let mut marks = x.wrapping_sub(LO) & !x & HI;
+        while marks != 0 {
+            let j = i + (marks.trailing_zeros() / 8) as usize;
+            if is_at(j) {
+                return Some(j);
             }
+            marks &= marks - 1;
         }
+        i += 8;
     }
-    None
+    (i..=last).find(|&j| h[j] == first && is_at(j))
 }
 
 /// One `key=value` of a Postfix list.
@@ -264,6 +266,31 @@ pub fn word(s: &str) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_agrees_with_str_find_at_every_offset() {
+        // The word-at-a-time scan must see a match at any offset, also after a near miss or a byte one below.
+        let hay =
+            "status=sent (250 2.0.0 Ok: queued as 3E4D2E0C2) ]] said:] sai] said: ✓ \u{1}\u{0}]x";
+        for start in 0..hay.len() {
+            let Some(h) = hay.get(start..) else { continue };
+            for needle in [
+                "] said:",
+                "]",
+                "sa",
+                "✓ ",
+                "\u{1}\u{0}",
+                "x",
+                "queued as ",
+                "nope",
+                "",
+            ] {
+                assert_eq!(find(h, needle), h.find(needle), "{h:?} {needle:?}");
+            }
+        }
+        assert_eq!(find("", "a"), None);
+        assert_eq!(find("ab", "abc"), None);
+    }
 
     #[test]
     fn queue_ids() {

@@ -132,7 +132,8 @@ pub fn int(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
-    out.push_str(std::str::from_utf8(&buf[i..]).expect("digits"));
+    // Digit by digit: a few ASCII pushes cost less than validating the slice as UTF-8 and copying it.
+    out.extend(buf[i..].iter().map(|&d| char::from(d)));
 }
 
 /// Writes `,"key":`: a member after the first (every record writes its first member literally).

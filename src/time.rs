@@ -4,7 +4,7 @@
 //! component is told by its host), so the core stays deterministic and capability-free.
 
 use serde::{Deserialize, Serialize};
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::fmt::Write as _;
 
 /// An instant in UTC, with the number of fractional digits the log wrote (kept for printing).
@@ -77,30 +77,33 @@ impl Timestamp {
     pub fn write_rfc3339(&self, out: &mut String) {
         // Records come in log order, so nearly every one falls in the second of the one before: the text up
         // to the seconds is remembered rather than worked out again (for years of four digits).
-        if let Some((_, text)) = LAST_SECOND.with(Cell::get).filter(|(s, _)| *s == self.secs) {
-            out.push_str(std::str::from_utf8(&text).expect("ascii"));
-        } else {
-            let (y, mo, d) = self.date();
-            let text = second_text(self.secs, y, mo, d);
-            if (0..=9999).contains(&y) {
-                LAST_SECOND.with(|l| l.set(Some((self.secs, text))));
-                out.push_str(std::str::from_utf8(&text).expect("ascii"));
-            } else {
-                let _ = write!(out, "{y:04}");
-                out.push_str(std::str::from_utf8(&text[4..]).expect("ascii"));
+        LAST_SECOND.with_borrow_mut(|(secs, text)| {
+            if *secs != Some(self.secs) {
+                let (y, mo, d) = self.date();
+                text.clear();
+                second_text(text, self.secs, y, mo, d);
+                // Only a year of four digits is all in the text; another is written apart each time.
+                *secs = (0..=9999).contains(&y).then_some(self.secs);
+                if secs.is_none() {
+                    let _ = write!(out, "{y:04}");
+                    out.push_str(text.get(4..).unwrap_or_default());
+                    return;
+                }
             }
-        }
+            out.push_str(text);
+        });
         if self.frac_digits > 0 {
             // The first `n` of the nine digits of the nanoseconds are the fraction as logged: no division by
             // a power of ten that depends on `n`.
-            let mut b = *b".000000000";
+            let mut b = [0u8; 9];
             let mut v = self.nanos;
-            for at in (1..10).rev() {
-                b[at] = b'0' + (v % 10) as u8;
+            for d in b.iter_mut().rev() {
+                *d = b'0' + (v % 10) as u8;
                 v /= 10;
             }
+            out.push('.');
             let n = usize::from(self.frac_digits.min(9));
-            out.push_str(std::str::from_utf8(&b[..1 + n]).expect("ascii"));
+            out.extend(b[..n].iter().map(|&d| char::from(d)));
         }
         out.push('Z');
     }
@@ -115,27 +118,26 @@ impl Timestamp {
 
 thread_local! {
     /// The last second [`Timestamp::write_rfc3339`] wrote, and its text `YYYY-MM-DDTHH:MM:SS`.
-    static LAST_SECOND: Cell<Option<(i64, [u8; 19])>> = const { Cell::new(None) };
+    static LAST_SECOND: RefCell<(Option<i64>, String)> = const { RefCell::new((None, String::new())) };
 }
 
 /// `YYYY-MM-DDTHH:MM:SS` of `secs`, whose date is `y-mo-d` (the year's last four digits, zero-padded).
-fn second_text(secs: i64, y: i32, mo: u32, d: u32) -> [u8; 19] {
+fn second_text(s: &mut String, secs: i64, y: i32, mo: u32, d: u32) {
     let sod = secs.rem_euclid(86_400) as u32;
     let y = y.unsigned_abs() % 10_000;
-    let mut b = *b"0000-00-00T00:00:00";
-    for (at, v) in [
-        (0, y / 100),
-        (2, y % 100),
-        (5, mo),
-        (8, d),
-        (11, sod / 3600),
-        (14, sod / 60 % 60),
-        (17, sod % 60),
+    for (sep, v) in [
+        ("", y / 100),
+        ("", y % 100),
+        ("-", mo),
+        ("-", d),
+        ("T", sod / 3600),
+        (":", sod / 60 % 60),
+        (":", sod % 60),
     ] {
-        b[at] = b'0' + (v / 10) as u8;
-        b[at + 1] = b'0' + (v % 10) as u8;
+        s.push_str(sep);
+        s.push(char::from(b'0' + (v / 10) as u8));
+        s.push(char::from(b'0' + (v % 10) as u8));
     }
-    b
 }
 
 fn is_leap(y: i32) -> bool {

@@ -149,6 +149,12 @@ pub fn key(out: &mut String, k: &str) {
 #[inline(always)]
 pub fn opt_str(out: &mut String, k: &str, v: Option<&str>) {
     key(out, k);
+    opt_string(out, v);
+}
+
+/// Writes `"value"` or `null`.
+#[inline]
+pub fn opt_string(out: &mut String, v: Option<&str>) {
     match v {
         Some(s) => string(out, s),
         None => out.push_str("null"),

@@ -7,25 +7,36 @@ use crate::time::Timestamp;
 
 /// Writes one line record (without the trailing newline).
 pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
+    // The constant members are written as whole literals (`,"host":`), one copy each rather than three.
     out.push_str("{\"event_kind\":\"line\",\"raw\":");
     json::string(out, ev.raw);
-    opt_time(out, "time", ev.time);
-    json::opt_str(out, "host", ev.host);
-    json::opt_str(out, "process_name", ev.process_name);
-    json::key(out, "process_id");
+    out.push_str(",\"time\":");
+    time_value(out, ev.time);
+    out.push_str(",\"host\":");
+    json::opt_string(out, ev.host);
+    out.push_str(",\"process_name\":");
+    json::opt_string(out, ev.process_name);
+    out.push_str(",\"process_id\":");
     match ev.process_id {
         Some(p) => json::int(out, p as i64),
         None => out.push_str("null"),
     }
-    json::opt_str(out, "daemon", ev.daemon);
-    json::opt_str(out, "postfix_kind", Some(ev.kind));
-    json::opt_str(out, "queue_id", ev.queue_id);
-    if ev.queue_id.is_some() {
-        json::opt_str(out, "message_id", ev.queue_id);
+    out.push_str(",\"daemon\":");
+    json::opt_string(out, ev.daemon);
+    out.push_str(",\"postfix_kind\":");
+    json::string(out, ev.kind);
+    out.push_str(",\"queue_id\":");
+    json::opt_string(out, ev.queue_id);
+    if let Some(q) = ev.queue_id {
+        out.push_str(",\"message_id\":");
+        json::string(out, q);
     }
-    json::opt_str(out, "parser", ev.parser);
-    json::opt_str(out, "activity_type", ev.activity_type);
-    json::opt_str(out, "event_type", ev.event_type);
+    out.push_str(",\"parser\":");
+    json::opt_string(out, ev.parser);
+    out.push_str(",\"activity_type\":");
+    json::opt_string(out, ev.activity_type);
+    out.push_str(",\"event_type\":");
+    json::opt_string(out, ev.event_type);
     for (i, (name, value)) in ev.fields.iter().enumerate() {
         // The first value of a name wins; a module never means to write a key twice.
         if ev.fields[..i].iter().any(|(n, _)| same_name(n, name)) || same_name(name, "message_id") {
@@ -48,6 +59,11 @@ fn write_value(out: &mut String, v: &Value<'_>) {
 
 /// `"tags":[...],"mitre":[...]`: the tags, then the sorted union of their techniques.
 fn write_tags(out: &mut String, tags: &[Tag]) {
+    if tags.is_empty() {
+        // Nearly every record: no rule fired.
+        out.push_str(",\"tags\":[],\"mitre\":[]");
+        return;
+    }
     json::key(out, "tags");
     out.push('[');
     for (i, t) in tags.iter().enumerate() {
@@ -77,6 +93,11 @@ fn write_tags(out: &mut String, tags: &[Tag]) {
 /// `"key":"2013-06-10T06:27:30.123Z"` or `"key":null`, written in place (an RFC 3339 time needs no escape).
 fn opt_time(out: &mut String, k: &str, v: Option<Timestamp>) {
     json::key(out, k);
+    time_value(out, v);
+}
+
+/// A time as a JSON string, or `null`.
+fn time_value(out: &mut String, v: Option<Timestamp>) {
     match v {
         Some(t) => {
             out.push('"');

@@ -5,37 +5,43 @@ use crate::event::{same_name, LineEvent, Tag, Value};
 use crate::json;
 use crate::time::Timestamp;
 
+/// Writes `,"name":` for a literal name: one copy of one literal rather than three pieces.
+macro_rules! member {
+    ($out:expr, $name:literal) => {
+        $out.push_str(concat!(",\"", $name, "\":"))
+    };
+}
+
 /// Writes one line record (without the trailing newline).
 pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
-    // The constant members are written as whole literals (`,"host":`), one copy each rather than three.
     out.push_str("{\"event_kind\":\"line\",\"raw\":");
     json::string(out, ev.raw);
-    out.push_str(",\"time\":");
+    member!(out, "time");
     time_value(out, ev.time);
-    out.push_str(",\"host\":");
+    member!(out, "host");
     json::opt_string(out, ev.host);
-    out.push_str(",\"process_name\":");
+    member!(out, "process_name");
     json::opt_string(out, ev.process_name);
-    out.push_str(",\"process_id\":");
+    member!(out, "process_id");
     match ev.process_id {
         Some(p) => json::int(out, p as i64),
         None => out.push_str("null"),
     }
-    out.push_str(",\"daemon\":");
+    member!(out, "daemon");
     json::opt_string(out, ev.daemon);
-    out.push_str(",\"postfix_kind\":");
+    member!(out, "postfix_kind");
     json::string(out, ev.kind);
-    out.push_str(",\"queue_id\":");
+    member!(out, "queue_id");
     json::opt_string(out, ev.queue_id);
     if let Some(q) = ev.queue_id {
-        out.push_str(",\"message_id\":");
+        member!(out, "message_id");
         json::string(out, q);
     }
-    out.push_str(",\"parser\":");
+    member!(out, "parser");
     json::opt_string(out, ev.parser);
-    out.push_str(",\"activity_type\":");
+    member!(out, "activity_type");
     json::opt_string(out, ev.activity_type);
-    out.push_str(",\"event_type\":");
+    member!(out, "event_type");
     json::opt_string(out, ev.event_type);
     for (i, (name, value)) in ev.fields.iter().enumerate() {
         // The first value of a name wins; a module never means to write a key twice.
@@ -64,7 +70,7 @@ fn write_tags(out: &mut String, tags: &[Tag]) {
         out.push_str(",\"tags\":[],\"mitre\":[]");
         return;
     }
-    json::key(out, "tags");
+    member!(out, "tags");
     out.push('[');
     for (i, t) in tags.iter().enumerate() {
         if i > 0 {
@@ -72,12 +78,14 @@ fn write_tags(out: &mut String, tags: &[Tag]) {
         }
         out.push_str("{\"rule_id\":");
         json::string(out, &t.rule_id);
-        out.push_str(",\"score\":");
+        member!(out, "score");
         json::int(out, t.score);
         json::str_array(out, "mitre", &t.mitre);
         json::str_array(out, "use_cases", &t.use_cases);
-        json::opt_str(out, "model", t.model.as_deref());
-        json::opt_str(out, "reason", Some(&t.reason));
+        member!(out, "model");
+        json::opt_string(out, t.model.as_deref());
+        member!(out, "reason");
+        json::string(out, &t.reason);
         out.push('}');
     }
     out.push(']');
@@ -88,12 +96,6 @@ fn write_tags(out: &mut String, tags: &[Tag]) {
     mitre.sort_unstable();
     mitre.dedup();
     json::str_array(out, "mitre", &mitre);
-}
-
-/// `"key":"2013-06-10T06:27:30.123Z"` or `"key":null`, written in place (an RFC 3339 time needs no escape).
-fn opt_time(out: &mut String, k: &str, v: Option<Timestamp>) {
-    json::key(out, k);
-    time_value(out, v);
 }
 
 /// A time as a JSON string, or `null`.
@@ -108,9 +110,8 @@ fn time_value(out: &mut String, v: Option<Timestamp>) {
     }
 }
 
-#[inline(always)]
-fn opt_int(out: &mut String, k: &str, v: Option<i64>) {
-    json::key(out, k);
+/// An integer, or `null`.
+fn int_or_null(out: &mut String, v: Option<i64>) {
     match v {
         Some(n) => json::int(out, n),
         None => out.push_str("null"),
@@ -120,22 +121,36 @@ fn opt_int(out: &mut String, k: &str, v: Option<i64>) {
 /// Writes one message record (without the trailing newline).
 pub fn write_message(out: &mut String, m: &Message) {
     out.push_str("{\"event_kind\":\"message\"");
-    json::opt_str(out, "queue_id", Some(&m.queue_id));
-    json::opt_str(out, "message_id", Some(&m.queue_id));
-    json::opt_str(out, "internet_message_id", m.internet_message_id.as_deref());
-    json::opt_str(out, "host", m.host.as_deref());
-    opt_time(out, "time_first", m.time_first);
-    opt_time(out, "time_last", m.time_last);
-    json::opt_str(out, "src_host", m.src_host.as_deref());
-    json::opt_str(out, "src_ip", m.src_ip.as_deref());
-    opt_int(out, "src_port", m.src_port.map(i64::from));
-    json::opt_str(out, "user", m.user.as_deref());
-    json::opt_str(out, "sender", m.sender.as_deref());
-    opt_int(out, "bytes", m.bytes);
-    opt_int(out, "num_recipients", m.num_recipients);
-    json::opt_str(out, "email_subject", m.email_subject.as_deref());
+    member!(out, "queue_id");
+    json::string(out, &m.queue_id);
+    member!(out, "message_id");
+    json::string(out, &m.queue_id);
+    member!(out, "internet_message_id");
+    json::opt_string(out, m.internet_message_id.as_deref());
+    member!(out, "host");
+    json::opt_string(out, m.host.as_deref());
+    member!(out, "time_first");
+    time_value(out, m.time_first);
+    member!(out, "time_last");
+    time_value(out, m.time_last);
+    member!(out, "src_host");
+    json::opt_string(out, m.src_host.as_deref());
+    member!(out, "src_ip");
+    json::opt_string(out, m.src_ip.as_deref());
+    member!(out, "src_port");
+    int_or_null(out, m.src_port.map(i64::from));
+    member!(out, "user");
+    json::opt_string(out, m.user.as_deref());
+    member!(out, "sender");
+    json::opt_string(out, m.sender.as_deref());
+    member!(out, "bytes");
+    int_or_null(out, m.bytes);
+    member!(out, "num_recipients");
+    int_or_null(out, m.num_recipients);
+    member!(out, "email_subject");
+    json::opt_string(out, m.email_subject.as_deref());
     json::str_array(out, "attachments", &m.attachments);
-    json::key(out, "recipients");
+    member!(out, "recipients");
     out.push('[');
     for (i, r) in m.recipients.iter().enumerate() {
         if i > 0 {
@@ -143,30 +158,44 @@ pub fn write_message(out: &mut String, m: &Message) {
         }
         out.push_str("{\"address\":");
         json::string(out, &r.address);
-        json::opt_str(out, "orig_to", r.orig_to.as_deref());
-        json::opt_str(out, "status", Some(r.status.as_str()));
-        json::opt_str(out, "dsn", r.dsn.as_deref());
-        json::opt_str(out, "dest_host", r.dest_host.as_deref());
-        json::opt_str(out, "dest_ip", r.dest_ip.as_deref());
-        opt_int(out, "dest_port", r.dest_port.map(i64::from));
-        json::key(out, "delay");
+        member!(out, "orig_to");
+        json::opt_string(out, r.orig_to.as_deref());
+        member!(out, "status");
+        json::string(out, r.status.as_str());
+        member!(out, "dsn");
+        json::opt_string(out, r.dsn.as_deref());
+        member!(out, "dest_host");
+        json::opt_string(out, r.dest_host.as_deref());
+        member!(out, "dest_ip");
+        json::opt_string(out, r.dest_ip.as_deref());
+        member!(out, "dest_port");
+        int_or_null(out, r.dest_port.map(i64::from));
+        member!(out, "delay");
         match r.delay {
             Some(d) => json::float(out, d),
             None => out.push_str("null"),
         }
-        json::opt_str(out, "response", r.response.as_deref());
-        opt_int(out, "attempts", Some(r.attempts as i64));
+        member!(out, "response");
+        json::opt_string(out, r.response.as_deref());
+        member!(out, "attempts");
+        json::int(out, r.attempts as i64);
         out.push('}');
     }
     out.push(']');
-    json::opt_str(out, "result", Some(m.result()));
+    member!(out, "result");
+    json::string(out, m.result());
     let (activity, event) = m.activity();
-    json::opt_str(out, "activity_type", activity);
-    json::opt_str(out, "event_type", event);
-    json::opt_str(out, "direction", m.direction.map(|d| d.as_str()));
-    json::opt_str(out, "orig_queue_id", m.orig_queue_id.as_deref());
-    json::opt_str(out, "link", m.link.map(|l| l.as_str()));
-    json::key(out, "complete");
+    member!(out, "activity_type");
+    json::opt_string(out, activity);
+    member!(out, "event_type");
+    json::opt_string(out, event);
+    member!(out, "direction");
+    json::opt_string(out, m.direction.map(|d| d.as_str()));
+    member!(out, "orig_queue_id");
+    json::opt_string(out, m.orig_queue_id.as_deref());
+    member!(out, "link");
+    json::opt_string(out, m.link.map(|l| l.as_str()));
+    member!(out, "complete");
     out.push_str(if m.complete { "true" } else { "false" });
     write_tags(out, &m.tags);
     out.push('}');

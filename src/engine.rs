@@ -66,15 +66,26 @@ impl Engine {
 
     /// Processes one line (without its newline).
     pub fn process_line(&mut self, line: &[u8], sink: &mut dyn Sink) {
-        self.process_cut_line(line, 0, sink);
+        self.process_cut_line(line, None, 0, sink);
     }
 
     /// Processes a chunk of a stream: whole lines are processed now, a trailing partial line waits for the
     /// next chunk or [`Engine::finish`].
     pub fn process_chunk(&mut self, chunk: &[u8], sink: &mut dyn Sink) {
+        // One UTF-8 check of the whole chunk costs much less than one per line; a line that lies in its valid
+        // part is then taken as text as it is (a partial character at the end is checked with its line).
+        let text = match std::str::from_utf8(chunk) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(&chunk[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        let base = chunk.as_ptr() as usize;
         let mut splitter = std::mem::take(&mut self.splitter);
         splitter.feed(chunk, |line, dropped| {
-            self.process_cut_line(line, dropped, sink)
+            // A line straight from the chunk is a slice of it: its offset says where it is in `text`. A line
+            // assembled in the splitter's own buffer lies outside the chunk, and `get` then finds nothing.
+            let at = (line.as_ptr() as usize).wrapping_sub(base);
+            let known = text.get(at..at.saturating_add(line.len()));
+            self.process_cut_line(line, known, dropped, sink)
         });
         self.splitter = splitter;
     }
@@ -82,7 +93,7 @@ impl Engine {
     /// Ends a stream fed by [`Engine::process_chunk`]: processes its last line if it had no newline.
     pub fn finish(&mut self, sink: &mut dyn Sink) {
         let mut splitter = std::mem::take(&mut self.splitter);
-        splitter.finish(|line, dropped| self.process_cut_line(line, dropped, sink));
+        splitter.finish(|line, dropped| self.process_cut_line(line, None, dropped, sink));
         self.splitter = splitter;
     }
 
@@ -124,9 +135,16 @@ impl Engine {
         }
     }
 
-    fn process_cut_line(&mut self, line: &[u8], dropped: usize, sink: &mut dyn Sink) {
+    /// `known` is the line as text when the caller has checked it already.
+    fn process_cut_line(
+        &mut self,
+        line: &[u8],
+        known: Option<&str>,
+        dropped: usize,
+        sink: &mut dyn Sink,
+    ) {
         // `from_utf8` first: it is much faster than the lossy decoder on the valid lines that are the rule.
-        let text = match std::str::from_utf8(line) {
+        let text = match known.map_or_else(|| std::str::from_utf8(line), Ok) {
             Ok(s) => std::borrow::Cow::Borrowed(s),
             Err(_) => String::from_utf8_lossy(line),
         };

@@ -102,16 +102,23 @@ pub fn unangle(s: &str) -> &str {
         .unwrap_or(s)
 }
 
+/// Offset of the last `b` (an ASCII byte, so the offset is a character boundary). A plain loop: the std
+/// `rfind(char)` goes through `memrchr` and a `memcmp` per hit, costly on the short strings searched here.
+pub fn rfind_byte(s: &str, b: u8) -> Option<usize> {
+    debug_assert!(b.is_ascii());
+    s.bytes().rposition(|c| c == b)
+}
+
 /// The domain of an address (after the last `@`), if it has one.
 pub fn domain(addr: &str) -> Option<&str> {
-    addr.rfind('@')
+    rfind_byte(addr, b'@')
         .map(|i| &addr[i + 1..])
         .filter(|d| !d.is_empty())
 }
 
 /// The local part of an address (before the last `@`), or the whole address when it has no `@`.
 pub fn local_part(addr: &str) -> &str {
-    addr.rfind('@').map_or(addr, |i| &addr[..i])
+    rfind_byte(addr, b'@').map_or(addr, |i| &addr[..i])
 }
 
 /// Byte-wise substring search; `find(s, "x")` is the offset of the first `x`.
@@ -238,7 +245,9 @@ impl<'a> Iterator for Pairs<'a> {
         let mut text = None;
         if key == "status" && b.get(i) == Some(&b' ') && b.get(i + 1) == Some(&b'(') {
             let open = i + 2;
-            let close = self.s.rfind(')').filter(|&c| c >= open).unwrap_or(b.len());
+            let close = rfind_byte(self.s, b')')
+                .filter(|&c| c >= open)
+                .unwrap_or(b.len());
             text = Some(&self.s[open..close]);
             i = (close + 1).min(b.len());
         }

@@ -137,8 +137,7 @@ pub fn daemon_of(program: &str) -> Option<&str> {
     if program == "postfix" {
         return Some(program);
     }
-    program
-        .rfind('/')
+    lex::rfind_byte(program, b'/')
         .map(|i| &program[i + 1..])
         .filter(|d| !d.is_empty())
 }

@@ -922,10 +922,12 @@ fn delivery(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNe
     r.status = status;
     r.attempts += 1;
     // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
-    r.local = (local && ev.get_str("dest_ip").is_none())
-        || ev
-            .get_str("dest_ip")
-            .is_some_and(|ip| relays.iter().any(|n| n.contains_str(ip)));
+    // The address is parsed once for all the relays.
+    let dest_ip = ev.get_str("dest_ip");
+    r.local = (local && dest_ip.is_none())
+        || dest_ip
+            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+            .is_some_and(|ip| relays.iter().any(|n| n.contains(ip)));
     assign(&mut r.dsn, ev.get_str("dsn"));
     assign(&mut r.dest_host, ev.get_str("dest_host"));
     assign(&mut r.dest_ip, ev.get_str("dest_ip"));

@@ -147,7 +147,10 @@ fn main() -> ExitCode {
             }
         }
     }
-    match run(&mut engine, &mut sink, &args) {
+    let result = run(&mut engine, &mut sink, &args);
+    // The process ends here: freeing the engine's tables piece by piece would only cost time.
+    std::mem::forget(engine);
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed stdout (a pipe into `head`) ends the run quietly.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -15,6 +15,30 @@ pub enum QueueId<'a> {
     None,
 }
 
+const DIGIT: u8 = 1;
+const UPPER_HEX: u8 = 2;
+const OTHER: u8 = 4;
+
+/// Class of each byte in a queue id: a digit, `A`-`F`, another letter, or 0 for a byte that ends it.
+const ID_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_digit() {
+            DIGIT
+        } else if matches!(b, b'A'..=b'F') {
+            UPPER_HEX
+        } else if b.is_ascii_alphabetic() {
+            OTHER
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
 /// Splits a leading queue id (`QID: rest`) off a message.
 ///
 /// Queue ids are short upper-case hex (`7EE668039`), long ids (`3mPVKl0Mhjz7sXv`, `enable_long_queue_ids`),
@@ -24,15 +48,18 @@ pub enum QueueId<'a> {
 pub fn split_queue_id(msg: &str) -> (QueueId<'_>, &str) {
     let b = msg.as_bytes();
     let mut i = 0;
-    let (mut digits, mut lower_or_nonhex) = (0, false);
-    while i < b.len() && i <= 24 && b[i].is_ascii_alphanumeric() {
-        if b[i].is_ascii_digit() {
-            digits += 1;
-        } else if !matches!(b[i], b'A'..=b'F') {
-            lower_or_nonhex = true;
+    // One table look-up per byte, no branch on its class: this runs on every line.
+    let (mut digits, mut other) = (0u32, 0u8);
+    while let Some(&c) = b.get(i).filter(|_| i <= 24) {
+        let class = ID_CLASS[c as usize];
+        if class == 0 {
+            break;
         }
+        digits += u32::from(class & DIGIT);
+        other |= class & OTHER;
         i += 1;
     }
+    let lower_or_nonhex = other != 0;
     if !(5..=24).contains(&i)
         || b.get(i) != Some(&b':')
         || !matches!(b.get(i + 1), Some(b' ') | None)

@@ -342,6 +342,9 @@ impl Inherit {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Open {
     m: Message,
+    /// Its key in the table, so that one look-up finds both.
+    #[serde(skip)]
+    key: Rc<str>,
     /// Sequence number of the latest line that touched it (for the LRU order).
     touch: u64,
     /// The same number, shared with the LRU entries so they can tell whether they are current without a
@@ -425,41 +428,28 @@ impl Correlator {
         make_key(&mut self.key, qid, ev.host);
         let kind = ev.kind;
         let opener = matches!(kind, "smtpd.client" | "pickup.submission");
-        let found = self
-            .open
-            .get_key_value(self.key.as_str())
-            .map(|(k, o)| (k.clone(), o.has_origin));
-        let key = match found {
-            // A second opening line for an open key: the short queue id was reused (its `removed` was lost).
-            Some((key, true)) if opener => {
-                self.close(&key, false, out);
-                self.open_new(qid, ev, out)
+        let (seq, now) = (self.seq, self.now);
+        // One look-up on the common path: the open message knows its own key.
+        let (key, effect) = match self.open.get_mut(self.key.as_str()) {
+            Some(o) if !(opener && o.has_origin) => {
+                let key = o.key.clone();
+                let effect = touch(o, &mut self.lru, ev, seq, now, &self.filter_relays);
+                (key, effect)
             }
-            Some((key, _)) => key,
-            None if !opener && self.recently_removed() => return,
-            None => self.open_new(qid, ev, out),
+            found => {
+                match found.map(|o| o.key.clone()) {
+                    // A second opening line for an open key: the short queue id was reused (its `removed`
+                    // was lost).
+                    Some(reused) => self.close(&reused, false, out),
+                    None if !opener && self.recently_removed() => return,
+                    None => {}
+                }
+                let key = self.open_new(qid, ev, out);
+                let o = self.open.get_mut(&key).expect("just opened");
+                let effect = touch(o, &mut self.lru, ev, seq, now, &self.filter_relays);
+                (key, effect)
+            }
         };
-        let seq = self.seq;
-        let now = self.now;
-        let o = self.open.get_mut(&key).expect("just opened");
-        o.touch = seq;
-        o.live.set(seq);
-        let live = o.live.clone();
-        o.last_secs = now;
-        if let Some(t) = ev.time {
-            if o.m.time_first.is_none_or(|f| t < f) {
-                o.m.time_first = Some(t);
-            }
-            if o.m.time_last.is_none_or(|l| t > l) {
-                o.m.time_last = Some(t);
-            }
-        }
-        self.lru.push_back(LruEntry {
-            seq,
-            live,
-            key: key.clone(),
-        });
-        let effect = apply(o, ev, seq, now, &self.filter_relays);
         match effect {
             Effect::None => {}
             Effect::Delivered => {
@@ -539,6 +529,7 @@ impl Correlator {
         }
         let o = Open {
             m,
+            key: key.clone(),
             touch: self.seq,
             live: Rc::new(Cell::new(self.seq)),
             last_secs: self.now,
@@ -708,6 +699,7 @@ impl Correlator {
         self.seq = st.seq;
         for (k, mut o) in st.open {
             let k: Rc<str> = Rc::from(k);
+            o.key = k.clone();
             o.live = Rc::new(Cell::new(o.touch));
             self.lru.push_back(LruEntry {
                 seq: o.touch,
@@ -777,6 +769,34 @@ enum Effect {
     LinkTo(String, Link),
     /// This message continues the one with that queue id.
     LinkFrom(String),
+}
+
+/// Marks an open message as touched by the line `seq` (LRU order, times), then folds the line into it.
+fn touch(
+    o: &mut Open,
+    lru: &mut VecDeque<LruEntry>,
+    ev: &LineEvent<'_>,
+    seq: u64,
+    now: i64,
+    relays: &[IpNet],
+) -> Effect {
+    o.touch = seq;
+    o.live.set(seq);
+    o.last_secs = now;
+    if let Some(t) = ev.time {
+        if o.m.time_first.is_none_or(|f| t < f) {
+            o.m.time_first = Some(t);
+        }
+        if o.m.time_last.is_none_or(|l| t > l) {
+            o.m.time_last = Some(t);
+        }
+    }
+    lru.push_back(LruEntry {
+        seq,
+        live: o.live.clone(),
+        key: o.key.clone(),
+    });
+    apply(o, ev, seq, now, relays)
 }
 
 /// Folds one line into its open message.

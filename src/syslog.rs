@@ -131,8 +131,13 @@ impl<'a> Cursor<'a> {
 
 /// Any of the time stamp forms at the cursor; on success the cursor stands after it.
 fn timestamp(c: &mut Cursor, clock: &mut YearClock) -> Option<Timestamp> {
+    let start = c.i;
+    if let Some((len, t)) = remembered(&c.bytes()[start..], clock) {
+        c.i = start + len;
+        return Some(fraction(c, t));
+    }
     let first = c.peek()?;
-    if first.is_ascii_digit() {
+    let t = if first.is_ascii_digit() {
         let save = c.i;
         let year = c.digits(4, 4)? as i32;
         if c.eat(b'-') {
@@ -144,12 +149,59 @@ fn timestamp(c: &mut Cursor, clock: &mut YearClock) -> Option<Timestamp> {
             return None;
         }
         let (month, day, h, m, s) = month_day_time(c)?;
-        let t = Timestamp::from_civil(year, month, day, h, m, s)?;
-        return Some(fraction(c, t).shifted(-clock.offset_s()));
-    }
-    let (month, day, h, m, s) = month_day_time(c)?;
-    let t = clock.resolve(month, day, h, m, s)?;
+        Timestamp::from_civil(year, month, day, h, m, s)?.shifted(-clock.offset_s())
+    } else {
+        let before = clock.clone();
+        let (month, day, h, m, s) = month_day_time(c)?;
+        let t = clock.resolve(month, day, h, m, s)?;
+        remember(&c.bytes()[start..c.i], before, t, clock);
+        return Some(fraction(c, t));
+    };
+    remember(&c.bytes()[start..c.i], clock.clone(), t, clock);
     Some(fraction(c, t))
+}
+
+/// The last time stamp read to the second: its text, the clock before and after, and the instant. Lines
+/// come in bursts within one second, and reading the same text with the same clock gives the same result
+/// (the readers of these forms look at no byte past the seconds).
+struct Remembered {
+    text: [u8; 24],
+    len: usize,
+    before: YearClock,
+    after: YearClock,
+    time: Timestamp,
+}
+
+thread_local! {
+    static LAST_STAMP: std::cell::RefCell<Option<Remembered>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The remembered time stamp, if `b` starts with its text and the clock is as it was; the clock then moves
+/// as it did.
+fn remembered(b: &[u8], clock: &mut YearClock) -> Option<(usize, Timestamp)> {
+    LAST_STAMP.with_borrow(|last| {
+        let r = last.as_ref()?;
+        if b.get(..r.len) != Some(&r.text[..r.len]) || *clock != r.before {
+            return None;
+        }
+        clock.clone_from(&r.after);
+        Some((r.len, r.time))
+    })
+}
+
+fn remember(text: &[u8], before: YearClock, time: Timestamp, after: &YearClock) {
+    let mut r = Remembered {
+        text: [0; 24],
+        len: text.len(),
+        before,
+        after: after.clone(),
+        time,
+    };
+    let Some(slot) = r.text.get_mut(..text.len()) else {
+        return;
+    };
+    slot.copy_from_slice(text);
+    LAST_STAMP.set(Some(r));
 }
 
 /// `Mmm dd HH:MM:SS` with the day space-padded, zero-padded or bare.
@@ -457,6 +509,35 @@ mod tests {
 
     const MSG: &str =
         "7E1AEC2C388: to=<a@b.example>, relay=none, delay=1, dsn=4.4.1, status=deferred (x)";
+
+    #[test]
+    fn a_repeated_time_stamp_follows_the_clock_it_is_read_with() {
+        // The same text read again after the year rolled over (and back) must not reuse the earlier year.
+        let mut c = clock();
+        let year = |line: &str, c: &mut YearClock| frame(line, c).time.map(|t| t.date().0);
+        let dec = format!("Dec 31 23:59:59 mx1 postfix/smtp[12]: {MSG}");
+        assert_eq!(year(&dec, &mut c), Some(2026));
+        assert_eq!(year(&dec, &mut c), Some(2026));
+        let jan = format!("Jan  1 00:00:01 mx1 postfix/smtp[12]: {MSG}");
+        assert_eq!(year(&jan, &mut c), Some(2027));
+        assert_eq!(year(&dec, &mut c), Some(2026));
+        // Another clock (another engine in this thread) reads the same text in its own year.
+        assert_eq!(
+            year(&dec, &mut YearClock::new(Some(2013), 0, 0)),
+            Some(2013)
+        );
+        // The fraction is read for each line, not remembered with the second.
+        let (a, b) = (
+            format!("2013 Jun 10 06:27:30.123 gds39d postfix/smtp[1]: {MSG}"),
+            format!("2013 Jun 10 06:27:30.5 gds39d postfix/smtp[1]: {MSG}"),
+        );
+        let (f, g) = (frame(&a, &mut c), frame(&b, &mut c));
+        assert_eq!(f.time.map(|t| t.secs), g.time.map(|t| t.secs));
+        assert_eq!(
+            (f.time.map(|t| t.nanos), g.time.map(|t| t.nanos)),
+            (Some(123_000_000), Some(500_000_000))
+        );
+    }
 
     #[test]
     fn every_framing_gives_the_same_frame() {

@@ -109,11 +109,35 @@ pub fn string(out: &mut String, s: &str) {
 
 /// Appends a float the way JSON wants it (finite; shortest round-trip form). Non-finite values become `null`.
 pub fn float(out: &mut String, f: f64) {
-    if f.is_finite() {
-        let _ = write!(out, "{f}");
-    } else {
+    if !f.is_finite() {
         out.push_str("null");
+        return;
     }
+    // Postfix logs delays with at most three decimals. Such a value is exactly the double nearest n/1000, and
+    // no other decimal of at most three decimals lies that near below a million, so its shortest round-trip
+    // form is those digits, trailing zeros dropped: what `{}` prints, without the formatting machinery.
+    let n = (f * 1000.0).round();
+    if f.is_sign_positive() && f < 1e6 && n / 1000.0 == f {
+        let n = n as i64;
+        int(out, n / 1000);
+        let mut frac = n % 1000;
+        if frac != 0 {
+            out.push('.');
+            let mut digits = 3;
+            while frac % 10 == 0 {
+                frac /= 10;
+                digits -= 1;
+            }
+            let mut buf = [b'0'; 3];
+            for d in buf[..digits].iter_mut().rev() {
+                *d = b'0' + (frac % 10) as u8;
+                frac /= 10;
+            }
+            out.extend(buf[..digits].iter().map(|&d| char::from(d)));
+        }
+        return;
+    }
+    let _ = write!(out, "{f}");
 }
 
 /// Appends an integer (without the formatting machinery: this runs several times per record).
@@ -227,6 +251,30 @@ mod tests {
                     assert!(!out.bytes().any(|c| c < 0x20 || c == 0x7f), "{out:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn floats_print_as_display_does() {
+        // The fast path for up to three decimals must agree with `{}` wherever it applies, and leave the rest.
+        let mut values: Vec<f64> = (0..200_000).map(|n| n as f64 / 1000.0).collect();
+        values.extend([
+            0.1 + 0.2,
+            1e-7,
+            123456.789,
+            999_999.999,
+            1e6,
+            1e300,
+            -0.0,
+            -1.5,
+            0.0005,
+            2.675,
+        ]);
+        values.extend((1..2000).map(|n| n as f64 * 0.37));
+        for f in values {
+            let mut out = String::new();
+            float(&mut out, f);
+            assert_eq!(out, format!("{f}"), "{f:?}");
         }
     }
 }

@@ -62,14 +62,22 @@ fn needs_escape(b: &[u8]) -> bool {
 }
 
 /// Appends `s` as a JSON string literal (quoted and escaped).
+// Inlined, with the escaping out of line: the call itself cost a good part of writing a short value.
+#[inline]
 pub fn string(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
-    if !needs_escape(s.as_bytes()) {
-        out.push('"');
-        out.push_str(s);
-        out.push('"');
-        return;
+    if needs_escape(s.as_bytes()) {
+        return escaped(out, s);
     }
+    out.reserve(s.len() + 2);
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
+}
+
+/// [`string`] of text that has something to escape.
+#[cold]
+#[inline(never)]
+fn escaped(out: &mut String, s: &str) {
     out.push('"');
     let b = s.as_bytes();
     let mut start = 0;

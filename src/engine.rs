@@ -16,6 +16,10 @@ use crate::time::YearClock;
 /// Longest prefix of a line that framing and grammar read; the rest is kept in `raw` only.
 pub const MAX_PARSED: usize = 64 << 10;
 
+/// With the `trap-marker` feature (test guests only), a line containing this panics the engine.
+#[cfg(feature = "trap-marker")]
+pub const TRAP_MARKER: &[u8] = b"POSTFIX-ENRICH-TRAP";
+
 /// The enrichment engine.
 #[derive(Debug)]
 pub struct Engine {
@@ -77,6 +81,12 @@ impl Engine {
     }
 
     fn process_cut_line(&mut self, line: &[u8], dropped: usize, sink: &mut dyn Sink) {
+        // Test builds only: a way to make the component trap on a chosen line, so that hosts can prove
+        // they lose no other line when the guest dies.
+        #[cfg(feature = "trap-marker")]
+        if line.windows(TRAP_MARKER.len()).any(|w| w == TRAP_MARKER) {
+            panic!("trap-marker: line contains POSTFIX-ENRICH-TRAP");
+        }
         let text = String::from_utf8_lossy(line);
         let envelope = syslog::envelope(&text);
         let mut ev = parse_line(&text, envelope.as_ref(), &mut self.clock);

@@ -15,6 +15,8 @@
 //! [`engine::Engine`] runs the pipeline and owns its state. It reads no clock, file or environment: the
 //! caller passes the configuration and "now", so the library component needs no capability at all.
 
+#[cfg(all(target_os = "wasi", target_env = "p2"))]
+mod component;
 pub mod config;
 pub mod correlate;
 pub mod engine;

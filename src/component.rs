@@ -181,3 +181,26 @@ fn tags(tags: &[crate::event::Tag]) -> Vec<wit::Tag> {
 }
 
 export!(Component);
+
+/// Exit with `code`, for the command component: Rust's standard library on WASI p2 can only report success
+/// or failure (status 1), while the command promises status 2 for a usage or configuration fault.
+pub(crate) fn exit_with_code(code: u8) -> ! {
+    wasi_exit::wasi::cli::exit::exit_with_code(code);
+    unreachable!("wasi:cli/exit.exit-with-code returned")
+}
+
+mod wasi_exit {
+    wit_bindgen::generate!({
+        inline: r#"
+            package wasi:cli@0.2.12;
+            interface exit {
+                exit: func(status: result);
+                exit-with-code: func(status-code: u8);
+            }
+            world command-exit {
+                import exit;
+            }
+        "#,
+        world: "command-exit",
+    });
+}

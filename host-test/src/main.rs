@@ -30,6 +30,11 @@ use bindings::{Enricher, EnricherPre};
 /// keep latency and the replay after a trap short.
 const CHUNK: usize = 256 << 10;
 
+/// A line still open after this many bytes is forwarded in pieces rather than held. Besides bounding the
+/// host's buffer, this frames long lines as the native command's 256 KiB reads do: the guest cuts a line
+/// at [`MAX_LINE`] only when it arrives in pieces.
+const HOLD: usize = 1 << 20;
+
 const USAGE: &str = "usage:
   postfix-host enrich --component PATH [--config FILE] [--format cim] [--year YYYY] [--timezone ZONE] [--no-lines]
       streams stdin through the library component (postfix_enrich.wasm) and prints NDJSON, as postfix-enrich does
@@ -326,7 +331,7 @@ impl<W: Write> Stream<W> {
                 let end = start + nl + 1;
                 self.feed(&buf[..end])?;
                 buf.drain(..end);
-            } else if buf.len() > MAX_LINE {
+            } else if buf.len() > HOLD {
                 self.feed_partial(&buf)?;
                 buf.clear();
             }
@@ -393,11 +398,10 @@ impl<W: Write> Stream<W> {
                 Ok(json) => self.out.write_all(json.as_bytes())?,
                 Err(e) => {
                     let why = trap_of(e)?;
-                    let head = match (i, &long) {
-                        (0, Some(l)) => &l.head[..],
-                        _ => line,
-                    };
-                    self.note(head, &why)?;
+                    match (i, &long) {
+                        (0, Some(l)) => self.note(&[&l.head[..], line].concat(), &why)?,
+                        _ => self.note(line, &why)?,
+                    }
                     self.guest = self.setup.restart()?;
                 }
             }

@@ -1,16 +1,48 @@
 //! Correlation: joins the lines of one Postfix message by (host, queue id) into a message record.
+//!
+//! Postfix logs a message over many lines of several daemons (`rules.md` E.2): smtpd `client=` or pickup
+//! `uid= from=` opens it, cleanup names its Message-ID and (with header checks) its subject and attachments,
+//! qmgr its sender, size and recipient count, each delivery agent one line per recipient and attempt, and
+//! qmgr `removed` ends it. The record is emitted right after `removed` (`complete: true`). Earlier records
+//! (`complete: false`) go out when waiting would delay detection (some recipients settled, others deferred
+//! for ten minutes of log time, E.3.4), when the memory bound evicts a message, when it times out, and at
+//! the end of input. Nothing is ever dropped silently.
+//!
+//! Queue files are linked: a content filter's `queued as NEWQID` and smtpd's `orig_queue_id=`, a local
+//! alias's `forwarded as NEWQID`, and bounce's `sender non-delivery notification: NDRQID` make the new
+//! message point at the old one (`orig_queue_id`), and a filtered message inherits the client, user,
+//! subject and attachments that only the first hop logged.
+//!
+//! Time is log time: the clock is the latest time stamp read on any line (`rules.md` Decision 13).
 
+use std::cell::Cell;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Limits;
 use crate::event::{LineEvent, Tag};
+use crate::hash::FxBuild;
+use crate::postfix::lex;
 use crate::time::Timestamp;
 
+/// Log time after a message's latest delivery line at which, if some recipients are still pending, a
+/// `complete: false` record is emitted (`rules.md` E.3.4).
+pub const EARLY_AFTER_S: i64 = 600;
+
+/// Log time after `removed` during which stray lines of that queue id (logged out of order by another
+/// process in the same instant) are not taken for a new message.
+const REMOVED_GRACE_S: i64 = 2;
+
 /// What finally happened to one recipient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Status {
     /// Delivered (`status=sent`).
     Sent,
     /// Not yet delivered; Postfix will try again.
     Deferred,
-    /// Refused by the SMTP server while the client was still talking (`reject:`).
+    /// Refused by our own smtpd while the client was still talking (`reject:` with a queue id).
     Rejected,
     /// Returned to the sender (`status=bounced`).
     Bounced,
@@ -29,10 +61,22 @@ impl Status {
             Status::Expired => "expired",
         }
     }
+
+    /// The status of a delivery line's `status=` word; `None` for address-verification probes
+    /// (`deliverable`, `undeliverable`), which are not deliveries (`rules.md` E.3.10).
+    pub fn of_delivery(word: &str) -> Option<Status> {
+        Some(match word {
+            "sent" => Status::Sent,
+            "deferred" => Status::Deferred,
+            "bounced" => Status::Bounced,
+            "expired" | "force-expired" => Status::Expired,
+            _ => return None,
+        })
+    }
 }
 
 /// One recipient of a message and the outcome of its delivery attempts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recipient {
     /// The envelope recipient (`to=`).
     pub address: String,
@@ -54,10 +98,56 @@ pub struct Recipient {
     pub response: Option<String>,
     /// Delivery attempts logged for this recipient.
     pub attempts: u32,
+    /// Delivered on this host (local, virtual, lmtp, pipe...), not relayed to another MTA.
+    pub local: bool,
+}
+
+/// How a message is linked to the one its `orig_queue_id` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Link {
+    /// Re-injected by a content filter (or smtpd `orig_queue_id=`).
+    ContentFilter,
+    /// Forwarded by a local alias or `.forward` (`forwarded as`).
+    Forward,
+    /// The non-delivery notification of the original.
+    Bounce,
+}
+
+impl Link {
+    /// The word used in records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Link::ContentFilter => "content-filter",
+            Link::Forward => "forward",
+            Link::Bounce => "bounce",
+        }
+    }
+}
+
+/// Direction of a message relative to the organisation (`rules.md` E.3.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    /// A company sender and at least one external recipient.
+    Outbound,
+    /// A company sender and only internal recipients.
+    Internal,
+    /// Not a company sender; only internal recipients.
+    Inbound,
+}
+
+impl Direction {
+    /// The word used in records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Outbound => "outbound",
+            Direction::Internal => "internal",
+            Direction::Inbound => "inbound",
+        }
+    }
 }
 
 /// A Postfix message: everything its lines said, joined by queue id.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Message {
     /// The Postfix queue id.
     pub queue_id: String,
@@ -75,7 +165,7 @@ pub struct Message {
     pub src_ip: Option<String>,
     /// SMTP client port.
     pub src_port: Option<u16>,
-    /// SASL user name, or the local account that submitted it.
+    /// SASL user name, or the local account that submitted it through pickup.
     pub user: Option<String>,
     /// Envelope sender (empty for bounces).
     pub sender: Option<String>,
@@ -89,8 +179,16 @@ pub struct Message {
     pub attachments: Vec<String>,
     /// Recipients in order of first appearance.
     pub recipients: Vec<Recipient>,
-    /// The queue id this message continues (content filter re-injection, bounce notification original).
+    /// The queue id this message continues (content filter, forward) or reports on (bounce).
     pub orig_queue_id: Option<String>,
+    /// What `orig_queue_id` is.
+    pub link: Option<Link>,
+    /// Why cleanup or the server refused the whole message, when it did.
+    pub rejected: Option<String>,
+    /// Submitted locally (pickup) rather than over SMTP.
+    pub local_submission: bool,
+    /// Direction, decided when the record is emitted.
+    pub direction: Option<Direction>,
     /// Whether the `removed` line was seen.
     pub complete: bool,
     /// Rules that fired on the message.
@@ -98,34 +196,703 @@ pub struct Message {
 }
 
 impl Message {
-    /// `sent` when every recipient was sent, else the worst status; `unknown` without recipients.
+    /// `sent` when every recipient was sent, else the worst status; `rejected` for a message refused
+    /// whole; `unknown` while no recipient outcome is known.
     pub fn result(&self) -> &'static str {
         match self.recipients.iter().map(|r| r.status).max() {
-            None => "unknown",
             Some(s) => s.as_str(),
+            None if self.rejected.is_some() => Status::Rejected.as_str(),
+            None => "unknown",
         }
     }
 
-    /// Activity and legacy event type: success when any recipient was delivered, fail when none was.
+    /// Activity and legacy event type (`output.md`): receive for inbound mail, else send success when any
+    /// recipient was delivered and send fail when none was.
     pub fn activity(&self) -> (Option<&'static str>, Option<&'static str>) {
-        if self.recipients.is_empty() {
-            (None, None)
-        } else if self.recipients.iter().any(|r| r.status == Status::Sent) {
-            (Some("email-send:success"), Some("dlp-email-alert-out"))
-        } else {
-            (Some("email-send:fail"), Some("dlp-email-alert-out-failed"))
+        let any_sent = self.recipients.iter().any(|r| r.status == Status::Sent);
+        match (self.direction, any_sent) {
+            (Some(Direction::Inbound), true) => {
+                (Some("email-receive:success"), Some("dlp-email-alert-in"))
+            }
+            (Some(Direction::Inbound), false) => (Some("email-receive:fail"), None),
+            (_, true) => (Some("email-send:success"), Some("dlp-email-alert-out")),
+            (_, false) if !self.recipients.is_empty() || self.rejected.is_some() => {
+                (Some("email-send:fail"), Some("dlp-email-alert-out-failed"))
+            }
+            _ => (None, None),
+        }
+    }
+
+    fn recipient_mut(
+        &mut self,
+        address: &str,
+        orig_to: Option<&str>,
+        status: Status,
+    ) -> &mut Recipient {
+        let at = self
+            .recipients
+            .iter()
+            .position(|r| r.address == address && r.orig_to.as_deref() == orig_to);
+        let i = at.unwrap_or_else(|| {
+            self.recipients.push(Recipient {
+                address: address.to_string(),
+                orig_to: orig_to.map(str::to_string),
+                status,
+                dsn: None,
+                dest_host: None,
+                dest_ip: None,
+                dest_port: None,
+                delay: None,
+                response: None,
+                attempts: 0,
+                local: false,
+            });
+            self.recipients.len() - 1
+        });
+        &mut self.recipients[i]
+    }
+
+    /// Takes over what a filtered or forwarded copy did not log itself.
+    fn inherit(&mut self, from: &Inherit) {
+        fill(&mut self.user, &from.user);
+        let own_client = self.src_ip.as_deref().is_some_and(|ip| !is_loopback(ip));
+        if !own_client && from.src_ip.is_some() {
+            self.src_ip = from.src_ip.clone();
+            self.src_host = from.src_host.clone();
+            self.src_port = from.src_port;
+        }
+        fill(&mut self.email_subject, &from.email_subject);
+        if self.attachments.is_empty() {
+            self.attachments = from.attachments.clone();
+        }
+        self.local_submission |= from.local_submission;
+    }
+}
+
+fn fill(slot: &mut Option<String>, from: &Option<String>) {
+    if slot.is_none() {
+        slot.clone_from(from);
+    }
+}
+
+fn set_if_none(slot: &mut Option<String>, v: Option<&str>) {
+    if slot.is_none() {
+        if let Some(v) = v {
+            *slot = Some(v.to_string());
         }
     }
 }
 
-/// The correlation stage (state of open messages).
-#[derive(Debug, Default)]
-pub struct Correlator {}
+/// Sets a text slot, reusing its allocation (retried deliveries rewrite the same slots again and again).
+fn assign(slot: &mut Option<String>, v: Option<&str>) {
+    match (slot.as_mut(), v) {
+        (Some(s), Some(v)) => {
+            s.clear();
+            s.push_str(v);
+        }
+        (_, v) => *slot = v.map(str::to_string),
+    }
+}
+
+fn is_loopback(ip: &str) -> bool {
+    ip.starts_with("127.") || ip == "::1"
+}
+
+/// What a linked message inherits from the one it continues.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Inherit {
+    orig_queue_id: String,
+    link: Option<Link>,
+    user: Option<String>,
+    src_host: Option<String>,
+    src_ip: Option<String>,
+    src_port: Option<u16>,
+    email_subject: Option<String>,
+    attachments: Vec<String>,
+    local_submission: bool,
+}
+
+impl Inherit {
+    fn of(m: &Message, link: Link) -> Inherit {
+        let pass_on = link != Link::Bounce;
+        Inherit {
+            orig_queue_id: m.queue_id.clone(),
+            link: Some(link),
+            user: m.user.clone().filter(|_| pass_on),
+            src_host: m.src_host.clone().filter(|_| pass_on),
+            src_ip: m.src_ip.clone().filter(|_| pass_on),
+            src_port: m.src_port.filter(|_| pass_on),
+            email_subject: m.email_subject.clone().filter(|_| pass_on),
+            attachments: if pass_on {
+                m.attachments.clone()
+            } else {
+                Vec::new()
+            },
+            local_submission: pass_on && m.local_submission,
+        }
+    }
+}
+
+/// An open message and its bookkeeping.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Open {
+    m: Message,
+    /// Sequence number of the latest line that touched it (for the LRU order).
+    touch: u64,
+    /// The same number, shared with the LRU entries so they can tell whether they are current without a
+    /// map lookup; set to `u64::MAX` when the message closes.
+    #[serde(skip)]
+    live: Rc<Cell<u64>>,
+    /// Log time of the latest line, seconds.
+    last_secs: i64,
+    /// Sequence number of the latest delivery line, and whether an early record went out after it.
+    last_delivery: Option<(u64, i64)>,
+    early_sent_for: Option<u64>,
+    /// A client or pickup line was seen: a second one means the short queue id was reused.
+    has_origin: bool,
+}
+
+/// Links to apply when the linked message shows up (its lines may come after the link line).
+const MAX_PENDING_LINKS_PER_OPEN: usize = 1;
+
+/// The correlation stage: the open messages and the timers over them.
+#[derive(Debug)]
+pub struct Correlator {
+    limits: Limits,
+    org_domains: Vec<String>,
+    /// Boxed: a message is large, and small table entries keep the probe on few cache lines.
+    open: HashMap<Rc<str>, Box<Open>, FxBuild>,
+    /// Keys in the order they were touched (lazily pruned: an entry is live when its seq is the open's touch).
+    lru: VecDeque<LruEntry>,
+    /// Early-emission timers: (due, key, delivery seq).
+    early: VecDeque<(i64, Rc<str>, u64)>,
+    /// Recently removed keys, for the out-of-order grace.
+    removed: VecDeque<(i64, Rc<str>)>,
+    removed_keys: HashMap<Rc<str>, i64, FxBuild>,
+    /// Links waiting for their message: new key -> what it inherits.
+    pending: HashMap<Rc<str>, Inherit, FxBuild>,
+    pending_order: VecDeque<Rc<str>>,
+    now: i64,
+    seq: u64,
+    key: String,
+}
 
 impl Correlator {
-    /// Feeds one line; returns the messages it completes.
-    pub fn feed(&mut self, _ev: &LineEvent<'_>, _out: &mut Vec<Message>) {}
+    /// A correlator with the given bounds; `org_domains` decide which recipients are internal.
+    pub fn new(limits: Limits, org_domains: &[String]) -> Correlator {
+        Correlator {
+            limits,
+            org_domains: org_domains
+                .iter()
+                .map(|d| d.trim_start_matches('.').to_ascii_lowercase())
+                .collect(),
+            open: HashMap::default(),
+            lru: VecDeque::new(),
+            early: VecDeque::new(),
+            removed: VecDeque::new(),
+            removed_keys: HashMap::default(),
+            pending: HashMap::default(),
+            pending_order: VecDeque::new(),
+            now: i64::MIN,
+            seq: 0,
+            key: String::new(),
+        }
+    }
 
-    /// Emits every open message (end of input).
-    pub fn flush(&mut self, _out: &mut Vec<Message>) {}
+    /// Number of messages held open.
+    pub fn open_len(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Feeds one line; pushes the message records it completes or forces out onto `out`.
+    pub fn feed(&mut self, ev: &LineEvent<'_>, out: &mut Vec<Message>) {
+        if let Some(t) = ev.time {
+            if t.secs > self.now {
+                self.now = t.secs;
+                self.run_timers(out);
+            }
+        }
+        let Some(qid) = ev.queue_id else { return };
+        self.seq += 1;
+        make_key(&mut self.key, qid, ev.host);
+        let kind = ev.kind;
+        let opener = matches!(kind, "smtpd.client" | "pickup.submission");
+        let found = self
+            .open
+            .get_key_value(self.key.as_str())
+            .map(|(k, o)| (k.clone(), o.has_origin));
+        let key = match found {
+            // A second opening line for an open key: the short queue id was reused (its `removed` was lost).
+            Some((key, true)) if opener => {
+                self.close(&key, false, out);
+                self.open_new(qid, ev, out)
+            }
+            Some((key, _)) => key,
+            None if !opener && self.recently_removed() => return,
+            None => self.open_new(qid, ev, out),
+        };
+        let seq = self.seq;
+        let now = self.now;
+        let o = self.open.get_mut(&key).expect("just opened");
+        o.touch = seq;
+        o.live.set(seq);
+        let live = o.live.clone();
+        o.last_secs = now;
+        if let Some(t) = ev.time {
+            if o.m.time_first.is_none_or(|f| t < f) {
+                o.m.time_first = Some(t);
+            }
+            if o.m.time_last.is_none_or(|l| t > l) {
+                o.m.time_last = Some(t);
+            }
+        }
+        self.lru.push_back(LruEntry {
+            seq,
+            live,
+            key: key.clone(),
+        });
+        let effect = apply(o, ev, seq, now);
+        match effect {
+            Effect::None => {}
+            Effect::Delivered => {
+                self.early
+                    .push_back((now.saturating_add(EARLY_AFTER_S), key.clone(), seq))
+            }
+            Effect::Removed => {
+                self.close(&key, true, out);
+                self.removed_keys.insert(key.clone(), now);
+                self.removed.push_back((now, key));
+            }
+            Effect::LinkTo(new_qid, link) => {
+                let inherit = Inherit::of(&self.open[&key].m, link);
+                self.link(new_qid, ev.host, inherit);
+            }
+            Effect::LinkFrom(orig_qid) => {
+                let mut orig_key = String::new();
+                make_key(&mut orig_key, &orig_qid, ev.host);
+                if let Some(orig) = self.open.get(orig_key.as_str()) {
+                    let inherit = Inherit::of(&orig.m, Link::ContentFilter);
+                    self.open.get_mut(&key).expect("open").m.inherit(&inherit);
+                }
+            }
+        }
+        self.compact();
+    }
+
+    /// Emits every open message (end of input), oldest first.
+    pub fn flush(&mut self, out: &mut Vec<Message>) {
+        while let Some(e) = self.lru.pop_front() {
+            if e.is_live() {
+                self.close(&e.key, false, out);
+            }
+        }
+        self.early.clear();
+    }
+
+    fn recently_removed(&mut self) -> bool {
+        while self
+            .removed
+            .front()
+            .is_some_and(|(t, _)| t.saturating_add(REMOVED_GRACE_S) < self.now)
+        {
+            if let Some((t, k)) = self.removed.pop_front() {
+                // Only if not removed again since (a reused id): the newer entry keeps it.
+                if self.removed_keys.get(&k) == Some(&t) {
+                    self.removed_keys.remove(&k);
+                }
+            }
+        }
+        // Bounded even when log time stands still (a replayed log): the oldest go first.
+        while self.removed.len() > self.limits.open_messages {
+            if let Some((t, k)) = self.removed.pop_front() {
+                if self.removed_keys.get(&k) == Some(&t) {
+                    self.removed_keys.remove(&k);
+                }
+            }
+        }
+        self.removed_keys.contains_key(self.key.as_str())
+            && !self.open.contains_key(self.key.as_str())
+    }
+
+    fn open_new(&mut self, qid: &str, ev: &LineEvent<'_>, out: &mut Vec<Message>) -> Rc<str> {
+        while self.open.len() >= self.limits.open_messages {
+            self.evict_oldest(out);
+        }
+        let key: Rc<str> = Rc::from(self.key.as_str());
+        let mut m = Message {
+            queue_id: qid.to_string(),
+            host: ev.host.map(str::to_string),
+            ..Message::default()
+        };
+        if let Some(inherit) = self.pending.remove(&key) {
+            m.orig_queue_id = Some(inherit.orig_queue_id.clone());
+            m.link = inherit.link;
+            m.inherit(&inherit);
+        }
+        let o = Open {
+            m,
+            touch: self.seq,
+            live: Rc::new(Cell::new(self.seq)),
+            last_secs: self.now,
+            last_delivery: None,
+            early_sent_for: None,
+            has_origin: false,
+        };
+        self.open.insert(key.clone(), Box::new(o));
+        key
+    }
+
+    fn link(&mut self, new_qid: String, host: Option<&str>, inherit: Inherit) {
+        let mut k = String::new();
+        make_key(&mut k, &new_qid, host);
+        if let Some(o) = self.open.get_mut(k.as_str()) {
+            if o.m.orig_queue_id.is_none() {
+                o.m.orig_queue_id = Some(inherit.orig_queue_id.clone());
+                o.m.link = inherit.link;
+            }
+            o.m.inherit(&inherit);
+            return;
+        }
+        let bound = self.limits.open_messages * MAX_PENDING_LINKS_PER_OPEN;
+        while self.pending.len() >= bound {
+            match self.pending_order.pop_front() {
+                Some(old) => {
+                    self.pending.remove(&old);
+                }
+                None => break,
+            }
+        }
+        let k: Rc<str> = Rc::from(k);
+        self.pending_order.push_back(k.clone());
+        self.pending.insert(k, inherit);
+    }
+
+    fn evict_oldest(&mut self, out: &mut Vec<Message>) {
+        while let Some(e) = self.lru.pop_front() {
+            if e.is_live() {
+                self.close(&e.key, false, out);
+                return;
+            }
+        }
+    }
+
+    fn close(&mut self, key: &Rc<str>, complete: bool, out: &mut Vec<Message>) {
+        if let Some(o) = self.open.remove(key) {
+            o.live.set(u64::MAX);
+            let mut m = o.m;
+            m.complete = complete;
+            m.direction = Some(self.direction(&m));
+            out.push(m);
+        }
+    }
+
+    fn run_timers(&mut self, out: &mut Vec<Message>) {
+        let now = self.now;
+        let timeout = i64::try_from(self.limits.message_timeout_s).unwrap_or(i64::MAX);
+        while let Some(e) = self.lru.front() {
+            if !e.is_live() {
+                self.lru.pop_front();
+                continue;
+            }
+            if self
+                .open
+                .get(&e.key)
+                .is_none_or(|o| o.last_secs.saturating_add(timeout) >= now)
+            {
+                break;
+            }
+            let key = e.key.clone();
+            self.lru.pop_front();
+            self.close(&key, false, out);
+        }
+        while let Some((due, _, _)) = self.early.front() {
+            if *due > now {
+                break;
+            }
+            let (_, key, seq) = self.early.pop_front().expect("front");
+            let Some(o) = self.open.get_mut(&key) else {
+                continue;
+            };
+            let pending = o.m.recipients.iter().any(|r| r.status == Status::Deferred);
+            if o.last_delivery.map(|(s, _)| s) == Some(seq)
+                && o.early_sent_for != Some(seq)
+                && pending
+            {
+                o.early_sent_for = Some(seq);
+                let mut m = o.m.clone();
+                m.complete = false;
+                m.direction = Some(self.direction(&m));
+                out.push(m);
+            }
+        }
+    }
+
+    fn compact(&mut self) {
+        if self.lru.len() > 2 * self.open.len() + 1024 {
+            self.lru.retain(LruEntry::is_live);
+        }
+    }
+
+    fn company(&self, domain: &str) -> bool {
+        let d = domain.trim_end_matches('.');
+        self.org_domains.iter().any(|org| {
+            d.len() >= org.len()
+                && d[d.len() - org.len()..].eq_ignore_ascii_case(org)
+                && (d.len() == org.len() || d.as_bytes()[d.len() - org.len() - 1] == b'.')
+        })
+    }
+
+    fn direction(&self, m: &Message) -> Direction {
+        let sender_domain = m.sender.as_deref().and_then(lex::domain);
+        let company_sender = m.user.is_some()
+            || m.local_submission
+            || sender_domain.is_some_and(|d| self.company(d));
+        let external = m
+            .recipients
+            .iter()
+            .any(|r| !r.local && !lex::domain(&r.address).is_some_and(|d| self.company(d)));
+        match (company_sender, external) {
+            (true, true) | (false, true) => Direction::Outbound,
+            (true, false) => Direction::Internal,
+            (false, false) => Direction::Inbound,
+        }
+    }
+
+    /// The correlation state, for `--state`.
+    pub fn export(&self) -> CorrelatorState {
+        let mut live: Vec<(&Rc<str>, &Open)> = self.open.iter().map(|(k, o)| (k, &**o)).collect();
+        live.sort_by_key(|(_, o)| o.touch);
+        CorrelatorState {
+            now: self.now,
+            seq: self.seq,
+            open: live
+                .into_iter()
+                .map(|(k, o)| (k.to_string(), o.clone()))
+                .collect(),
+            pending: self
+                .pending_order
+                .iter()
+                .filter_map(|k| Some((k.to_string(), self.pending.get(k)?.clone())))
+                .collect(),
+            removed: self
+                .removed
+                .iter()
+                .map(|(t, k)| (*t, k.to_string()))
+                .collect(),
+        }
+    }
+
+    /// Restores the state [`Correlator::export`] gave.
+    pub fn import(&mut self, st: CorrelatorState) {
+        self.now = st.now;
+        self.seq = st.seq;
+        for (k, mut o) in st.open {
+            let k: Rc<str> = Rc::from(k);
+            o.live = Rc::new(Cell::new(o.touch));
+            self.lru.push_back(LruEntry {
+                seq: o.touch,
+                live: o.live.clone(),
+                key: k.clone(),
+            });
+            if let Some((seq, at)) = o.last_delivery {
+                if o.early_sent_for != Some(seq) {
+                    self.early
+                        .push_back((at.saturating_add(EARLY_AFTER_S), k.clone(), seq));
+                }
+            }
+            self.open.insert(k, Box::new(o));
+        }
+        self.early.make_contiguous().sort_by_key(|(due, _, _)| *due);
+        for (k, inherit) in st.pending {
+            let k: Rc<str> = Rc::from(k);
+            self.pending_order.push_back(k.clone());
+            self.pending.insert(k, inherit);
+        }
+        self.removed = st
+            .removed
+            .into_iter()
+            .map(|(t, k)| (t, Rc::from(k)))
+            .collect();
+        self.removed_keys = self.removed.iter().map(|(t, k)| (k.clone(), *t)).collect();
+    }
+}
+
+/// A place in the touch order; current while the message's live number is still `seq`.
+#[derive(Debug)]
+struct LruEntry {
+    seq: u64,
+    live: Rc<Cell<u64>>,
+    key: Rc<str>,
+}
+
+impl LruEntry {
+    fn is_live(&self) -> bool {
+        self.live.get() == self.seq
+    }
+}
+
+/// The serialisable state of a [`Correlator`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CorrelatorState {
+    now: i64,
+    seq: u64,
+    open: Vec<(String, Open)>,
+    pending: Vec<(String, Inherit)>,
+    removed: Vec<(i64, String)>,
+}
+
+fn make_key(buf: &mut String, qid: &str, host: Option<&str>) {
+    buf.clear();
+    buf.push_str(qid);
+    buf.push('\u{0}');
+    buf.push_str(host.unwrap_or(""));
+}
+
+/// What a line did to its message beyond filling fields.
+enum Effect {
+    None,
+    Delivered,
+    Removed,
+    /// This message continues as (or is reported on by) the message with that queue id.
+    LinkTo(String, Link),
+    /// This message continues the one with that queue id.
+    LinkFrom(String),
+}
+
+/// Folds one line into its open message.
+fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
+    let m = &mut o.m;
+    let kind = ev.kind;
+    match kind {
+        "smtpd.client" => {
+            o.has_origin = true;
+            if let Some(ip) = ev.get_str("src_ip") {
+                m.src_ip = Some(ip.to_string());
+                m.src_host = ev.get_str("src_host").map(str::to_string);
+                m.src_port = ev.get_int("src_port").and_then(|p| u16::try_from(p).ok());
+            }
+            set_if_none(&mut m.user, ev.get_str("user"));
+            if let Some(orig) = ev.get_str("orig_queue_id") {
+                m.orig_queue_id = Some(orig.to_string());
+                m.link = Some(Link::ContentFilter);
+                return Effect::LinkFrom(orig.to_string());
+            }
+        }
+        "pickup.submission" => {
+            o.has_origin = true;
+            m.local_submission = true;
+            set_if_none(&mut m.sender, ev.get_str("sender"));
+            if m.user.is_none() {
+                m.user = ev
+                    .get_str("sender")
+                    .map(|s| lex::local_part(s).to_string())
+                    .filter(|u| !u.is_empty());
+            }
+        }
+        "cleanup.message-id" => set_if_none(
+            &mut m.internet_message_id,
+            ev.get_str("internet_message_id"),
+        ),
+        "cleanup.header-warning" => {
+            set_if_none(&mut m.email_subject, ev.get_str("email_subject"));
+            if let Some(name) = ev.get_str("file_name") {
+                if !m.attachments.iter().any(|a| a == name) {
+                    m.attachments.push(name.to_string());
+                }
+            }
+            if m.src_ip.is_none() {
+                set_if_none(&mut m.src_ip, ev.get_str("src_ip"));
+                set_if_none(&mut m.src_host, ev.get_str("src_host"));
+            }
+            set_if_none(&mut m.sender, ev.get_str("sender"));
+        }
+        "cleanup.reject" => {
+            m.rejected = Some(
+                ev.get_str("additional_info")
+                    .unwrap_or("rejected by cleanup")
+                    .to_string(),
+            );
+            set_if_none(&mut m.sender, ev.get_str("sender"));
+            // Cleanup throws the queue file away: no `removed` will follow.
+            return Effect::Removed;
+        }
+        "qmgr.queued" => {
+            if let Some(s) = ev.get_str("sender") {
+                m.sender = Some(s.to_string());
+            }
+            if let Some(b) = ev.get_int("bytes") {
+                m.bytes = Some(b);
+            }
+            if let Some(n) = ev.get_int("num_recipients") {
+                m.num_recipients = Some(m.num_recipients.map_or(n, |k| k.max(n)));
+            }
+        }
+        "qmgr.expired" => {
+            set_if_none(&mut m.sender, ev.get_str("sender"));
+            for r in m
+                .recipients
+                .iter_mut()
+                .filter(|r| r.status == Status::Deferred)
+            {
+                r.status = Status::Expired;
+            }
+        }
+        "smtpd.reject" => {
+            if let Some(to) = ev.get_str("dest_email_address") {
+                let r = m.recipient_mut(to, None, Status::Rejected);
+                r.status = Status::Rejected;
+                r.attempts += 1;
+                assign(&mut r.dsn, ev.get_str("reject_dsn"));
+                assign(&mut r.response, ev.get_str("additional_info"));
+            }
+            set_if_none(&mut m.sender, ev.get_str("sender"));
+        }
+        "bounce.notification" => {
+            if let Some(ndr) = ev.get_str("ndr_queue_id") {
+                return Effect::LinkTo(ndr.to_string(), Link::Bounce);
+            }
+        }
+        _ if kind.ends_with(".removed") => return Effect::Removed,
+        _ if kind.ends_with(".delivery") => return delivery(o, ev, seq, now),
+        _ => {}
+    }
+    Effect::None
+}
+
+/// A delivery-status line: one recipient's attempt.
+fn delivery(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
+    let (Some(to), Some(status)) = (
+        ev.get_str("dest_email_address"),
+        ev.get_str("result").and_then(Status::of_delivery),
+    ) else {
+        return Effect::None;
+    };
+    let local = !matches!(ev.daemon, Some("smtp"));
+    let r = o.m.recipient_mut(to, ev.get_str("orig_to"), status);
+    r.status = status;
+    r.attempts += 1;
+    // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
+    r.local = (local && ev.get_str("dest_ip").is_none())
+        || ev.get_str("dest_ip").is_some_and(is_loopback);
+    assign(&mut r.dsn, ev.get_str("dsn"));
+    assign(&mut r.dest_host, ev.get_str("dest_host"));
+    assign(&mut r.dest_ip, ev.get_str("dest_ip"));
+    r.dest_port = ev.get_int("dest_port").and_then(|p| u16::try_from(p).ok());
+    r.delay = ev.get("delay").and_then(|v| v.as_f64());
+    assign(&mut r.response, ev.get_str("additional_info"));
+    o.last_delivery = Some((seq, now));
+    if let (Some(next), Status::Sent) = (ev.get_str("queued_as"), status) {
+        let forwarded = ev
+            .get_str("additional_info")
+            .is_some_and(|t| t.contains("forwarded as"));
+        return Effect::LinkTo(
+            next.to_string(),
+            if forwarded {
+                Link::Forward
+            } else {
+                Link::ContentFilter
+            },
+        );
+    }
+    Effect::Delivered
 }

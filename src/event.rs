@@ -58,7 +58,7 @@ impl<'a> Value<'a> {
 pub type Field<'a> = (&'static str, Value<'a>);
 
 /// A rule that fired on a record (filled by the rules stage; empty until then).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
     /// Exabeam rule id of the catalogue, e.g. `EM-DED`.
     pub rule_id: String,

@@ -23,7 +23,7 @@ impl LineSplitter {
 
     /// Feeds a chunk; calls `f(line, dropped_bytes)` for every line it completes.
     pub fn feed(&mut self, mut chunk: &[u8], mut f: impl FnMut(&[u8], usize)) {
-        while let Some(nl) = chunk.iter().position(|&b| b == b'\n') {
+        while let Some(nl) = find_newline(chunk) {
             let (head, tail) = (&chunk[..nl], &chunk[nl + 1..]);
             if self.partial.is_empty() && self.dropped == 0 {
                 f(strip_cr(head), 0);
@@ -55,6 +55,22 @@ impl LineSplitter {
     }
 }
 
+/// The offset of the first `\n`, eight bytes at a time (SWAR): the splitter looks at every input byte.
+fn find_newline(b: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes")) ^ (LO * b'\n' as u64);
+        let z = w.wrapping_sub(LO) & !w & HI;
+        if z != 0 {
+            return Some(i + (z.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b[i..].iter().position(|&c| c == b'\n').map(|p| i + p)
+}
+
 fn strip_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
@@ -82,6 +98,19 @@ mod tests {
         );
         assert_eq!(split(&[b"x\n"]).len(), 1);
         assert!(split(&[b""]).is_empty());
+    }
+
+    #[test]
+    fn newline_search_agrees_with_a_plain_scan() {
+        let text = b"0123456789abcdef\n\x80\x0a\xff\n0123456\n\n";
+        for start in 0..text.len() {
+            let s = &text[start..];
+            assert_eq!(
+                find_newline(s),
+                s.iter().position(|&c| c == b'\n'),
+                "from {start}"
+            );
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod correlate;
 pub mod engine;
 pub mod event;
 pub mod exabeam;
+pub mod hash;
 pub mod input;
 pub mod json;
 pub mod output;

@@ -1,8 +1,8 @@
 //! End-to-end checks of the three front ends of postfix-enrich: the native command, the command component run
 //! by `postfix-host run`, and the library component streamed by `postfix-host enrich`.
 //!
-//! They need the built artifacts (`make wasm host trap-guest` and `cargo build --release`, or simply
-//! `make test-wasm`); a missing one fails with the command that builds it.
+//! They need the built artifacts (`cargo build --release` and `make wasm host`, or simply `make test-wasm`); a
+//! missing one fails with the command that builds it. The trap-marker guest is built by the test itself.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,7 +47,22 @@ fn library_component() -> PathBuf {
     artifact("wasm32-wasip2/release/postfix_enrich.wasm", "make wasm")
 }
 
+/// The guest built with `--features trap-marker`, built here (into its own target dir, so that no shipped
+/// artifact is ever the trapping one) so that it is never older than the core it is compared with.
 fn trap_component() -> PathBuf {
+    let dir = target_dir().join("trap-guest");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(workspace())
+        .args(["build", "--release", "--target", "wasm32-wasip2", "--lib"])
+        .args(["--features", "trap-marker", "--target-dir"])
+        .arg(&dir)
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "building the trap-marker guest failed (try `make trap-guest`)"
+    );
     artifact(
         "trap-guest/wasm32-wasip2/release/postfix_enrich.wasm",
         "make trap-guest",

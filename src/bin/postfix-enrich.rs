@@ -13,7 +13,11 @@ const USAGE: &str = "usage: postfix-enrich [--config FILE] [--format cim] [--yea
   --format NAME      field names of the output: cim (default)
   --year YYYY        year of year-less (RFC 3164) time stamps at the start of the input (default: this year)
   --timezone ZONE    zone of year-less time stamps: UTC (default) or an offset such as +02:00
-  --no-lines         print only message records";
+  --no-lines         print only message records
+  --state FILE       load the state (open messages) from FILE if it exists, write it back at the end;
+                     open messages then stay in the state instead of being printed incomplete
+  --checkpoint-every N  also write the state every N input lines
+  --flush            at the end, print open messages (complete: false) even with --state";
 
 struct Args {
     config: Option<String>,
@@ -21,6 +25,9 @@ struct Args {
     year: Option<i32>,
     timezone: Option<String>,
     no_lines: bool,
+    state: Option<String>,
+    checkpoint_every: Option<u64>,
+    flush: bool,
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -30,6 +37,9 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
         year: None,
         timezone: None,
         no_lines: false,
+        state: None,
+        checkpoint_every: None,
+        flush: false,
     };
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name}: missing value"));
@@ -47,6 +57,19 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             }
             "--timezone" => a.timezone = Some(value("--timezone")?),
             "--no-lines" => a.no_lines = true,
+            "--flush" => a.flush = true,
+            "--state" => a.state = Some(value("--state")?),
+            "--checkpoint-every" => {
+                let v = value("--checkpoint-every")?;
+                match v.parse::<u64>() {
+                    Ok(n) if n > 0 => a.checkpoint_every = Some(n),
+                    _ => {
+                        return Err(format!(
+                            "--checkpoint-every {v}: not a positive number of lines"
+                        ))
+                    }
+                }
+            }
             other => return Err(format!("{other}: unknown option (see --help)")),
         }
     }
@@ -109,7 +132,22 @@ fn main() -> ExitCode {
         format: args.format,
         no_lines: args.no_lines,
     };
-    match run(&mut engine, &mut sink) {
+    if let Some(path) = &args.state {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                if let Err(e) = engine.import_state(&text) {
+                    eprintln!("postfix-enrich: --state {path}: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                eprintln!("postfix-enrich: --state {path}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match run(&mut engine, &mut sink, &args) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed stdout (a pipe into `head`) ends the run quietly.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -120,10 +158,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(engine: &mut Engine, sink: &mut NdjsonSink) -> io::Result<()> {
+fn run(engine: &mut Engine, sink: &mut NdjsonSink, args: &Args) -> io::Result<()> {
     let mut stdin = io::stdin().lock();
     let mut stdout = io::stdout().lock();
     let mut chunk = vec![0u8; 256 << 10];
+    let mut since_checkpoint = 0u64;
     loop {
         let n = match stdin.read(&mut chunk) {
             Ok(0) => break,
@@ -131,14 +170,58 @@ fn run(engine: &mut Engine, sink: &mut NdjsonSink) -> io::Result<()> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        engine.process_chunk(&chunk[..n], sink);
+        let data = &chunk[..n];
+        match (&args.state, args.checkpoint_every) {
+            (Some(path), Some(every)) => {
+                // Checkpoints fall on line boundaries, after the records of those lines are written.
+                let mut rest = data;
+                while !rest.is_empty() {
+                    let want = (every - since_checkpoint) as usize;
+                    let cut = nth_newline(rest, want);
+                    let (head, tail) = rest.split_at(cut.map_or(rest.len(), |i| i + 1));
+                    engine.process_chunk(head, sink);
+                    rest = tail;
+                    since_checkpoint += head.iter().filter(|&&b| b == b'\n').count() as u64;
+                    if since_checkpoint >= every {
+                        stdout.write_all(sink.buf.as_bytes())?;
+                        sink.buf.clear();
+                        stdout.flush()?;
+                        save_state(path, engine)?;
+                        since_checkpoint = 0;
+                    }
+                }
+            }
+            _ => engine.process_chunk(data, sink),
+        }
         if sink.buf.len() >= 1 << 20 {
             stdout.write_all(sink.buf.as_bytes())?;
             sink.buf.clear();
         }
     }
     engine.finish(sink);
-    engine.flush(sink);
+    if args.state.is_none() || args.flush {
+        engine.flush(sink);
+    }
     stdout.write_all(sink.buf.as_bytes())?;
-    stdout.flush()
+    stdout.flush()?;
+    if let Some(path) = &args.state {
+        save_state(path, engine)?;
+    }
+    Ok(())
+}
+
+/// Offset of the `n`-th newline (1-based) in `data`.
+fn nth_newline(data: &[u8], n: usize) -> Option<usize> {
+    data.iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .nth(n.saturating_sub(1))
+        .map(|(i, _)| i)
+}
+
+/// Writes the state atomically: a temporary file beside it, then a rename.
+fn save_state(path: &str, engine: &Engine) -> io::Result<()> {
+    let tmp = format!("{path}.tmp");
+    std::fs::write(&tmp, engine.export_state())?;
+    std::fs::rename(&tmp, path)
 }

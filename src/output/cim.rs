@@ -143,7 +143,9 @@ pub fn write_message(out: &mut String, m: &Message) {
     let (activity, event) = m.activity();
     json::opt_str(out, "activity_type", activity);
     json::opt_str(out, "event_type", event);
+    json::opt_str(out, "direction", m.direction.map(|d| d.as_str()));
     json::opt_str(out, "orig_queue_id", m.orig_queue_id.as_deref());
+    json::opt_str(out, "link", m.link.map(|l| l.as_str()));
     json::key(out, "complete");
     out.push_str(if m.complete { "true" } else { "false" });
     write_tags(out, &m.tags);

@@ -19,12 +19,13 @@ pub enum QueueId<'a> {
 ///
 /// Queue ids are short upper-case hex (`7EE668039`), long ids (`3mPVKl0Mhjz7sXv`, `enable_long_queue_ids`),
 /// or anonymised ids with a suffix (`7E1AEC2C388XXXX`). A word followed by a colon is not one: an id is 5 to
-/// 20 alphanumerics and either all upper-case hex, or mixed with at least one digit.
+/// 24 alphanumerics (a short id is 5 hex digits of microseconds and up to 16 of inode number, a long one
+/// up to 23 characters) and either all upper-case hex, or mixed with at least one digit.
 pub fn split_queue_id(msg: &str) -> (QueueId<'_>, &str) {
     let b = msg.as_bytes();
     let mut i = 0;
     let (mut digits, mut lower_or_nonhex) = (0, false);
-    while i < b.len() && i <= 20 && b[i].is_ascii_alphanumeric() {
+    while i < b.len() && i <= 24 && b[i].is_ascii_alphanumeric() {
         if b[i].is_ascii_digit() {
             digits += 1;
         } else if !matches!(b[i], b'A'..=b'F') {
@@ -32,7 +33,10 @@ pub fn split_queue_id(msg: &str) -> (QueueId<'_>, &str) {
         }
         i += 1;
     }
-    if i < 5 || i > 20 || b.get(i) != Some(&b':') || !matches!(b.get(i + 1), Some(b' ') | None) {
+    if !(5..=24).contains(&i)
+        || b.get(i) != Some(&b':')
+        || !matches!(b.get(i + 1), Some(b' ') | None)
+    {
         return (QueueId::None, msg);
     }
     let rest = msg.get(i + 2..).unwrap_or("");
@@ -70,7 +74,7 @@ pub fn endpoint(s: &str) -> Option<(Endpoint<'_>, &str)> {
     let close = open + 1 + b[open + 1..].iter().position(|&c| c == b']')?;
     let host = &s[..open];
     let mut addr = &s[open + 1..close];
-    if addr.len() > 5 && addr[..5].eq_ignore_ascii_case("ipv6:") {
+    if addr.len() > 5 && addr.as_bytes()[..5].eq_ignore_ascii_case(b"ipv6:") {
         addr = &addr[5..];
     }
     let mut rest = &s[close + 1..];
@@ -301,6 +305,8 @@ mod tests {
         let (e, _) = endpoint("[192.0.2.3]:4711").unwrap();
         assert_eq!((e.host, e.addr, e.port), ("", "192.0.2.3", Some(4711)));
         assert!(endpoint("none, delay=1").is_none());
+        let (e, _) = endpoint("x[98.1é8.112.37]:25").unwrap();
+        assert_eq!(e.addr, "98.1é8.112.37");
     }
 
     #[test]

@@ -23,7 +23,8 @@
 //! | timing | `delay` (float s), `delays` (`a/b/c/d`), `conn_use` (int) |
 //! | size | `bytes` (int), `num_recipients` (int) |
 //! | cleanup | `internet_message_id`, `header_name`, `header_value`, `email_subject`, `file_name` |
-//! | links between queue files | `orig_queue_id`, `queued_as` (content filter), `ndr_queue_id` (bounce) |
+//! | links between queue files | `orig_queue_id`, `orig_client`, `queued_as` (content filter), `ndr_queue_id` (bounce) |
+//! | counters (anvil statistics, smtpd rate limits) | `count` (int), `interval` (`60s`), `service` |
 //! | DNSBL | `dnsbl_domain`, `dnsbl_rank` (int) |
 //! | severity prefix | `severity` (`warning`, `fatal`, `panic`, `error`) |
 
@@ -35,6 +36,7 @@ pub mod delivery;
 pub mod dnsblog;
 pub mod lex;
 pub mod master;
+pub mod mime;
 pub mod pickup;
 pub mod postscreen;
 pub mod postsuper;
@@ -101,6 +103,10 @@ const INFER_ORDER: &[&str] = &[
     "cleanup",
     "smtp",
     "local",
+    "virtual",
+    "pipe",
+    "error",
+    "discard",
     "smtpd",
     "postscreen",
     "pickup",
@@ -113,6 +119,11 @@ const INFER_ORDER: &[&str] = &[
     "verify",
     "master",
     "sendmail",
+    "postdrop",
+    "postmap",
+    "tlsmgr",
+    "trivial-rewrite",
+    "postfix-script",
 ];
 
 /// Whether a syslog tag belongs to Postfix: `postfix`, `postfix/smtp`, `postfix-out/smtp`, `postfix1/qmgr`.
@@ -120,8 +131,12 @@ pub fn is_postfix_program(program: &str) -> bool {
     program.starts_with("postfix")
 }
 
-/// The daemon of a Postfix tag: its last path element (`postfix/submission/smtpd` -> `smtpd`).
+/// The daemon of a Postfix tag: its last path element (`postfix/submission/smtpd` -> `smtpd`); the bare
+/// tag `postfix` (the `postfix` command itself) is its own daemon.
 pub fn daemon_of(program: &str) -> Option<&str> {
+    if program == "postfix" {
+        return Some(program);
+    }
     program
         .rfind('/')
         .map(|i| &program[i + 1..])

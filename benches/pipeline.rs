@@ -1,0 +1,85 @@
+//! Stage benchmark: CPU time of parsing alone, parsing plus correlation, and the whole engine with NDJSON
+//! output, in one process over the same lines (`cargo bench --bench pipeline -- FILE`).
+//! It reports what correlation adds to parsing, which the CLI-level benchmark cannot separate.
+
+use std::time::Instant;
+
+use postfix_enrich::config::Limits;
+use postfix_enrich::correlate::Correlator;
+use postfix_enrich::engine::parse_line;
+use postfix_enrich::time::YearClock;
+use postfix_enrich::{Config, Engine, NdjsonSink};
+
+const RUNS: usize = 3;
+
+fn best<F: FnMut()>(mut f: F) -> f64 {
+    (0..RUNS)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn main() {
+    let path = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let Some(path) = path else {
+        eprintln!("usage: cargo bench --bench pipeline -- FILE");
+        return;
+    };
+    let data = std::fs::read(&path).expect("corpus");
+    let lines: Vec<&[u8]> = data
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let n = lines.len() as f64;
+
+    let parse = best(|| {
+        let mut clock = YearClock::new(Some(2013), 0, 0);
+        for l in &lines {
+            let text = String::from_utf8_lossy(l);
+            let ev = parse_line(&text, None, &mut clock);
+            std::hint::black_box(&ev);
+        }
+    });
+    let correlate = best(|| {
+        let mut clock = YearClock::new(Some(2013), 0, 0);
+        let mut c = Correlator::new(Limits::default(), &[]);
+        let mut out = Vec::new();
+        for l in &lines {
+            let text = String::from_utf8_lossy(l);
+            let ev = parse_line(&text, None, &mut clock);
+            c.feed(&ev, &mut out);
+            out.clear();
+        }
+        c.flush(&mut out);
+        std::hint::black_box(&out);
+    });
+    let full = best(|| {
+        let config = Config {
+            year: Some(2013),
+            ..Config::default()
+        };
+        let mut engine = Engine::new(config, 0).expect("engine");
+        let mut sink = NdjsonSink::default();
+        for l in &lines {
+            engine.process_line(l, &mut sink);
+            sink.buf.clear();
+        }
+        engine.flush(&mut sink);
+        std::hint::black_box(&sink.buf);
+    });
+    println!("{:<40} {:>10} {:>12}", "stage (in process)", "s", "lines/s");
+    for (name, s) in [
+        ("parse", parse),
+        ("parse + correlate", correlate),
+        ("parse + correlate + NDJSON", full),
+    ] {
+        println!("{name:<40} {s:>10.3} {:>12.0}", n / s);
+    }
+    println!(
+        "correlation adds {:.1}% to parsing (target <= 30%)",
+        (correlate / parse - 1.0) * 100.0
+    );
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# make bench: CPU seconds and lines/s of the native CLI and of the library component (through postfix-host),
+# against the Exabeam regex baseline on the same corpus in the same run, printed as ratios (these machines are
+# shared and noisy: absolute times mean little, ratios of runs taken side by side mean more).
+# Then the in-process stage benchmark: what correlation adds to parsing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REPEAT=${REPEAT:-11}     # copies of the 95k-line real log: ~1M lines
+RUNS=${RUNS:-3}          # best of N
+corpus=target/bench/corpus.log
+mkdir -p target/bench
+if [ ! -s "$corpus" ]; then
+  gz=tests/corpus/public/fgforrest-real-mail.log.2.gz
+  for _ in $(seq "$REPEAT"); do gzip -dc "$gz"; done > "$corpus"
+fi
+lines=$(wc -l < "$corpus")
+echo "corpus: $corpus, $lines lines ($(du -h "$corpus" | cut -f1)), best of $RUNS runs"
+
+baseline=""
+if [ -f ../shared/baseline/Cargo.toml ]; then
+  cargo build --quiet --release --manifest-path ../shared/baseline/Cargo.toml --target-dir target/baseline
+  baseline=target/baseline/release/exabeam-regex-baseline
+else
+  echo "baseline: ../shared/baseline is not here (it sits beside a checkout in the team's workspace);"
+  echo "          the ratios against the Exabeam regex baseline are skipped."
+fi
+
+# best CPU seconds (user+sys) of RUNS runs of "$@" < corpus > /dev/null
+cpu() {
+  local best="" t
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%U %S" -o target/bench/time.txt "$@" < "$corpus" > /dev/null
+    t=$(awk '{printf "%.3f", $1 + $2}' target/bench/time.txt)
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a < b)}'; then best=$t; fi
+  done
+  echo "$best"
+}
+
+native=target/release/postfix-enrich
+component=target/wasm32-wasip2/release/postfix_enrich.wasm
+host=target/release/postfix-host
+
+declare -A secs
+[ -n "$baseline" ] && secs[baseline]=$(cpu "$baseline" --json)
+secs[native]=$(cpu "$native" --year 2013)
+secs[native-no-lines]=$(cpu "$native" --year 2013 --no-lines)
+if [ -x "$host" ] && [ -f "$component" ]; then
+  secs[component]=$(cpu "$host" enrich --component "$component" --year 2013)
+else
+  echo "component: $component or $host missing (make wasm host)"
+fi
+
+printf '\n%-34s %10s %12s %14s %12s\n' run "cpu s" "lines/s" "vs baseline" "vs native"
+for k in baseline native native-no-lines component; do
+  [ -n "${secs[$k]:-}" ] || continue
+  s=${secs[$k]}
+  lps=$(awk -v n="$lines" -v s="$s" 'BEGIN{printf "%.0f", n / s}')
+  vb=$( [ -n "${secs[baseline]:-}" ] && awk -v a="$s" -v b="${secs[baseline]}" 'BEGIN{printf "%.3fx", a / b}' || echo "-")
+  vn=$(awk -v a="$s" -v b="${secs[native]}" 'BEGIN{printf "%.3fx", a / b}')
+  case $k in
+    baseline) name="exabeam-regex-baseline --json";;
+    native) name="postfix-enrich (full NDJSON)";;
+    native-no-lines) name="postfix-enrich --no-lines";;
+    component) name="postfix-host enrich (component)";;
+  esac
+  printf '%-34s %10s %12s %14s %12s\n' "$name" "$s" "$lps" "$vb" "$vn"
+done
+echo
+echo "targets: native <= 0.35x baseline CPU; component <= 1.5x native CPU"
+echo
+cargo bench --quiet --bench pipeline -- "$corpus"

@@ -67,7 +67,10 @@ impl wit::GuestEngine for Resource {
     fn process_json(&self, chunk: Vec<u8>) -> String {
         let mut json = self.json.borrow_mut();
         self.engine.borrow_mut().process_chunk(&chunk, &mut *json);
-        std::mem::take(&mut json.buf)
+        // The next chunk starts with the room this one needed: growing the buffer from empty on every call
+        // cost more than a tenth of the component's time.
+        let room = json.buf.capacity();
+        std::mem::replace(&mut json.buf, String::with_capacity(room))
     }
 
     fn finish_json(&self) -> String {

@@ -462,3 +462,40 @@ fn a_bad_option_exits_2_with_one_line() {
         }
     }
 }
+
+#[test]
+fn a_precompiled_component_gives_the_same_bytes() {
+    let cwasm = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("postfix_enrich.cwasm");
+    let lib = library_component();
+    ok(
+        run(
+            &host(),
+            &[
+                "compile",
+                "--component",
+                lib.to_str().unwrap(),
+                "-o",
+                cwasm.to_str().unwrap(),
+            ],
+            b"",
+        ),
+        "postfix-host compile",
+    );
+    let input = std::fs::read(corpus().join("fgforrest-deliverability.log")).expect("corpus");
+    let native = ok(run(&native(), &["--year", YEAR], &input), "native");
+    let precompiled = ok(
+        run(
+            &host(),
+            &[
+                "enrich",
+                "--component",
+                cwasm.to_str().unwrap(),
+                "--year",
+                YEAR,
+            ],
+            &input,
+        ),
+        "postfix-host enrich of the precompiled component",
+    );
+    assert!(native == precompiled, "the precompiled component differs");
+}

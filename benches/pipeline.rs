@@ -45,7 +45,11 @@ fn main() {
     });
     let correlate = best(|| {
         let mut clock = YearClock::new(Some(2013), 0, 0);
-        let mut c = Correlator::new(Limits::default(), &[]);
+        let mut c = Correlator::new(
+            Limits::default(),
+            &[],
+            Config::default().content_filter_relays().unwrap(),
+        );
         let mut out = Vec::new();
         for l in &lines {
             let text = String::from_utf8_lossy(l);

@@ -154,12 +154,38 @@ impl Config {
                 )));
             }
         }
+        self.content_filter_relays()?;
         if self.limits.open_messages == 0 {
             return Err(ConfigError(
                 "configuration: `limits.open_messages` must be at least 1".into(),
             ));
         }
         Ok(())
+    }
+
+    /// The content-filter relays (`context.content_filter_relays`, default loopback): a delivery to one
+    /// of them is a hop inside this MTA, not mail leaving it (`rules.md` E.3.3).
+    pub fn content_filter_relays(&self) -> Result<Vec<crate::net::IpNet>, ConfigError> {
+        let key = "content_filter_relays";
+        let Some(v) = self.context.get(key) else {
+            return Ok(["127.0.0.0/8", "::1"]
+                .iter()
+                .filter_map(|s| crate::net::IpNet::parse(s))
+                .collect());
+        };
+        let items = v.as_array().ok_or_else(|| {
+            ConfigError(format!(
+                "configuration: `context.{key}` must be a list of addresses or CIDR ranges"
+            ))
+        })?;
+        items
+            .iter()
+            .map(|i| {
+                i.as_str().and_then(crate::net::IpNet::parse).ok_or_else(|| {
+                    ConfigError(format!("configuration: `context.{key}` has {i}, which is no address or CIDR range"))
+                })
+            })
+            .collect()
     }
 
     /// The zone offset of year-less time stamps, seconds east of UTC.

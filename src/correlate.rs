@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Limits;
 use crate::event::{LineEvent, Tag};
 use crate::hash::FxBuild;
+use crate::net::IpNet;
 use crate::postfix::lex;
 use crate::time::Timestamp;
 
@@ -133,6 +134,8 @@ pub enum Direction {
     Internal,
     /// Not a company sender; only internal recipients.
     Inbound,
+    /// Not a company sender, and external recipients: relayed, not an email event of the organisation.
+    Relay,
 }
 
 impl Direction {
@@ -142,6 +145,7 @@ impl Direction {
             Direction::Outbound => "outbound",
             Direction::Internal => "internal",
             Direction::Inbound => "inbound",
+            Direction::Relay => "relay",
         }
     }
 }
@@ -214,7 +218,8 @@ impl Message {
             (Some(Direction::Inbound), true) => {
                 (Some("email-receive:success"), Some("dlp-email-alert-in"))
             }
-            (Some(Direction::Inbound), false) => (Some("email-receive:fail"), None),
+            // Refused inbound mail and relayed mail are no email event of the organisation (E.3.9).
+            (Some(Direction::Inbound | Direction::Relay), _) => (None, None),
             (_, true) => (Some("email-send:success"), Some("dlp-email-alert-out")),
             (_, false) if !self.recipients.is_empty() || self.rejected.is_some() => {
                 (Some("email-send:fail"), Some("dlp-email-alert-out-failed"))
@@ -359,6 +364,8 @@ const MAX_PENDING_LINKS_PER_OPEN: usize = 1;
 #[derive(Debug)]
 pub struct Correlator {
     limits: Limits,
+    /// Relays that are content filters on this host (`context.content_filter_relays`).
+    filter_relays: Vec<IpNet>,
     org_domains: Vec<String>,
     /// Boxed: a message is large, and small table entries keep the probe on few cache lines.
     open: HashMap<Rc<str>, Box<Open>, FxBuild>,
@@ -379,9 +386,10 @@ pub struct Correlator {
 
 impl Correlator {
     /// A correlator with the given bounds; `org_domains` decide which recipients are internal.
-    pub fn new(limits: Limits, org_domains: &[String]) -> Correlator {
+    pub fn new(limits: Limits, org_domains: &[String], filter_relays: Vec<IpNet>) -> Correlator {
         Correlator {
             limits,
+            filter_relays,
             org_domains: org_domains
                 .iter()
                 .map(|d| d.trim_start_matches('.').to_ascii_lowercase())
@@ -451,7 +459,7 @@ impl Correlator {
             live,
             key: key.clone(),
         });
-        let effect = apply(o, ev, seq, now);
+        let effect = apply(o, ev, seq, now, &self.filter_relays);
         match effect {
             Effect::None => {}
             Effect::Delivered => {
@@ -581,7 +589,7 @@ impl Correlator {
             o.live.set(u64::MAX);
             let mut m = o.m;
             m.complete = complete;
-            m.direction = Some(self.direction(&m));
+            m.direction = self.direction(&m);
             out.push(m);
         }
     }
@@ -621,7 +629,7 @@ impl Correlator {
                 o.early_sent_for = Some(seq);
                 let mut m = o.m.clone();
                 m.complete = false;
-                m.direction = Some(self.direction(&m));
+                m.direction = self.direction(&m);
                 out.push(m);
             }
         }
@@ -642,20 +650,32 @@ impl Correlator {
         })
     }
 
-    fn direction(&self, m: &Message) -> Direction {
+    /// Direction by `rules.md` E.3.9; `None` while no recipient is known. Without `org_email_domains` a
+    /// recipient is internal only when delivered on this host, and mail from outside to an outside
+    /// recipient cannot be told from outbound mail, so it counts as outbound.
+    fn direction(&self, m: &Message) -> Option<Direction> {
+        if m.recipients.is_empty() {
+            return None;
+        }
         let sender_domain = m.sender.as_deref().and_then(lex::domain);
         let company_sender = m.user.is_some()
             || m.local_submission
             || sender_domain.is_some_and(|d| self.company(d));
-        let external = m
-            .recipients
-            .iter()
-            .any(|r| !r.local && !lex::domain(&r.address).is_some_and(|d| self.company(d)));
-        match (company_sender, external) {
-            (true, true) | (false, true) => Direction::Outbound,
+        // Without org domains, a recipient our own smtpd refused says nothing about where it lives.
+        let unknown_org = self.org_domains.is_empty();
+        let internal = |r: &Recipient| {
+            r.local
+                || (unknown_org && r.status == Status::Rejected)
+                || lex::domain(&r.address).is_some_and(|d| self.company(d))
+        };
+        let external = m.recipients.iter().any(|r| !internal(r));
+        Some(match (company_sender, external) {
+            (true, true) => Direction::Outbound,
+            (false, true) if self.org_domains.is_empty() => Direction::Outbound,
+            (false, true) => Direction::Relay,
             (true, false) => Direction::Internal,
             (false, false) => Direction::Inbound,
-        }
+        })
     }
 
     /// The correlation state, for `--state`.
@@ -760,7 +780,7 @@ enum Effect {
 }
 
 /// Folds one line into its open message.
-fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
+fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet]) -> Effect {
     let m = &mut o.m;
     let kind = ev.kind;
     match kind {
@@ -782,37 +802,33 @@ fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
             o.has_origin = true;
             m.local_submission = true;
             set_if_none(&mut m.sender, ev.get_str("sender"));
+            // The submitting account: pickup logs its login name as an unqualified sender; with
+            // `sendmail -f` the sender is whatever was given, and only the uid names the account.
             if m.user.is_none() {
-                m.user = ev
-                    .get_str("sender")
-                    .map(|s| lex::local_part(s).to_string())
-                    .filter(|u| !u.is_empty());
+                m.user = match (ev.get_str("sender"), ev.get_int("uid")) {
+                    (Some(s), _) if !s.is_empty() && !s.contains('@') => Some(s.to_string()),
+                    (_, Some(uid)) => Some(format!("uid:{uid}")),
+                    (Some(s), None) => {
+                        Some(lex::local_part(s).to_string()).filter(|u| !u.is_empty())
+                    }
+                    (None, None) => None,
+                };
             }
         }
         "cleanup.message-id" => set_if_none(
             &mut m.internet_message_id,
             ev.get_str("internet_message_id"),
         ),
-        "cleanup.header-warning" => {
-            set_if_none(&mut m.email_subject, ev.get_str("email_subject"));
-            if let Some(name) = ev.get_str("file_name") {
-                if !m.attachments.iter().any(|a| a == name) {
-                    m.attachments.push(name.to_string());
-                }
-            }
-            if m.src_ip.is_none() {
-                set_if_none(&mut m.src_ip, ev.get_str("src_ip"));
-                set_if_none(&mut m.src_host, ev.get_str("src_host"));
-            }
-            set_if_none(&mut m.sender, ev.get_str("sender"));
-        }
+        "cleanup.header-warning" => header_check(m, ev),
         "cleanup.reject" => {
+            header_check(m, ev);
             m.rejected = Some(
                 ev.get_str("additional_info")
                     .unwrap_or("rejected by cleanup")
                     .to_string(),
             );
-            set_if_none(&mut m.sender, ev.get_str("sender"));
+            // Cleanup names one recipient (the last); the message as a whole was refused.
+            reject_recipient(m, ev);
             // Cleanup throws the queue file away: no `removed` will follow.
             return Effect::Removed;
         }
@@ -837,15 +853,22 @@ fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
                 r.status = Status::Expired;
             }
         }
-        "smtpd.reject" => {
-            if let Some(to) = ev.get_str("dest_email_address") {
-                let r = m.recipient_mut(to, None, Status::Rejected);
-                r.status = Status::Rejected;
-                r.attempts += 1;
-                assign(&mut r.dsn, ev.get_str("reject_dsn"));
-                assign(&mut r.response, ev.get_str("additional_info"));
+        "smtpd.reject" | "smtpd.milter-reject" | "cleanup.milter-reject" => {
+            reject_recipient(m, ev);
+            // After DATA the whole message is refused, and its queue file goes without a `removed` line.
+            let whole = kind == "cleanup.milter-reject"
+                || matches!(
+                    ev.get_str("smtp_command"),
+                    Some("DATA" | "END-OF-MESSAGE" | "BDAT")
+                );
+            if whole {
+                m.rejected = Some(
+                    ev.get_str("additional_info")
+                        .unwrap_or("rejected")
+                        .to_string(),
+                );
+                return Effect::Removed;
             }
-            set_if_none(&mut m.sender, ev.get_str("sender"));
         }
         "bounce.notification" => {
             if let Some(ndr) = ev.get_str("ndr_queue_id") {
@@ -853,14 +876,41 @@ fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
             }
         }
         _ if kind.ends_with(".removed") => return Effect::Removed,
-        _ if kind.ends_with(".delivery") => return delivery(o, ev, seq, now),
+        _ if kind.ends_with(".delivery") => return delivery(o, ev, seq, now, relays),
         _ => {}
     }
     Effect::None
 }
 
+/// A refused recipient (`reject:` lines name one in `to=`), and the sender they name.
+fn reject_recipient(m: &mut Message, ev: &LineEvent<'_>) {
+    if let Some(to) = ev.get_str("dest_email_address") {
+        let r = m.recipient_mut(to, None, Status::Rejected);
+        r.status = Status::Rejected;
+        r.attempts += 1;
+        assign(&mut r.dsn, ev.get_str("reject_dsn"));
+        assign(&mut r.response, ev.get_str("additional_info"));
+    }
+    set_if_none(&mut m.sender, ev.get_str("sender"));
+}
+
+/// A header or body check line: subject, attachment name, and the client and sender as fallbacks.
+fn header_check(m: &mut Message, ev: &LineEvent<'_>) {
+    set_if_none(&mut m.email_subject, ev.get_str("email_subject"));
+    if let Some(name) = ev.get_str("file_name") {
+        if !m.attachments.iter().any(|a| a == name) {
+            m.attachments.push(name.to_string());
+        }
+    }
+    if m.src_ip.is_none() {
+        set_if_none(&mut m.src_ip, ev.get_str("src_ip"));
+        set_if_none(&mut m.src_host, ev.get_str("src_host"));
+    }
+    set_if_none(&mut m.sender, ev.get_str("sender"));
+}
+
 /// A delivery-status line: one recipient's attempt.
-fn delivery(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
+fn delivery(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet]) -> Effect {
     let (Some(to), Some(status)) = (
         ev.get_str("dest_email_address"),
         ev.get_str("result").and_then(Status::of_delivery),
@@ -873,7 +923,9 @@ fn delivery(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64) -> Effect {
     r.attempts += 1;
     // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
     r.local = (local && ev.get_str("dest_ip").is_none())
-        || ev.get_str("dest_ip").is_some_and(is_loopback);
+        || ev
+            .get_str("dest_ip")
+            .is_some_and(|ip| relays.iter().any(|n| n.contains_str(ip)));
     assign(&mut r.dsn, ev.get_str("dsn"));
     assign(&mut r.dest_host, ev.get_str("dest_host"));
     assign(&mut r.dest_ip, ev.get_str("dest_ip"));

@@ -46,7 +46,11 @@ impl Engine {
     pub fn new(config: Config, now_secs: i64) -> Result<Engine, ConfigError> {
         config.check()?;
         let clock = YearClock::new(config.year, now_secs, config.offset_s());
-        let correlator = Correlator::new(config.limits, &config.org_email_domains);
+        let correlator = Correlator::new(
+            config.limits,
+            &config.org_email_domains,
+            config.content_filter_relays()?,
+        );
         Ok(Engine {
             config,
             clock,
@@ -104,7 +108,9 @@ impl Engine {
                 st.version
             )));
         }
-        let mut correlator = Correlator::new(self.config.limits, &self.config.org_email_domains);
+        let relays = self.config.content_filter_relays()?;
+        let mut correlator =
+            Correlator::new(self.config.limits, &self.config.org_email_domains, relays);
         correlator.import(st.correlate);
         self.correlator = correlator;
         self.clock = st.clock;

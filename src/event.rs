@@ -105,6 +105,17 @@ pub struct LineEvent<'a> {
     pub tags: Vec<Tag>,
 }
 
+/// Whether two field names are equal; cheap when they are the same literal or differ in length or first
+/// byte, which is nearly always (lookups by name run several times per line).
+#[inline]
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && (std::ptr::eq(a.as_ptr(), b.as_ptr())
+            || (a.as_bytes().first() == b.as_bytes().first()
+                && a.as_bytes().last() == b.as_bytes().last()
+                && a == b))
+}
+
 /// Kind of a line that is not a Postfix line at all.
 pub const NOT_POSTFIX: &str = "not-postfix";
 /// Kind of a Postfix line whose message is not recognised.
@@ -132,7 +143,10 @@ impl<'a> LineEvent<'a> {
 
     /// The first value of the field `name`.
     pub fn get(&self, name: &str) -> Option<&Value<'a>> {
-        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+        self.fields
+            .iter()
+            .find(|(n, _)| same_name(n, name))
+            .map(|(_, v)| v)
     }
 
     /// The first value of the field `name` as text.

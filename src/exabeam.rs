@@ -29,7 +29,7 @@ const NET_FAIL: (&str, &str) = ("network-traffic:fail", "network-connection-fail
 /// Labels `ev` with the Exabeam parser that takes it, or with the activity its own kind implies.
 pub fn classify(ev: &mut LineEvent<'_>, message: &str) {
     let kind = ev.kind;
-    let delivery = kind.ends_with(".delivery");
+    let delivery = kind.ends_with(".delivery") || kind == "qmgr.expired";
     let result = if delivery { ev.get_str("result") } else { None };
     let labels = if ev.daemon == Some("smtp") && lex::find(message, "] said:").is_some() {
         Some((DELIVERY_FAILURE, SEND_FAIL))
@@ -54,8 +54,9 @@ pub fn classify(ev: &mut LineEvent<'_>, message: &str) {
         ev.parser = Some(parser);
         ev.activity_type = Some(activity);
         ev.event_type = Some(event);
-    } else if let Some(r) = result {
-        // Deliveries no Exabeam parser takes (bounced, expired, sent without 2.x.x) still have an activity.
+    } else if let Some(r) = result.filter(|r| !r.contains("deliverable")) {
+        // Deliveries no Exabeam parser takes (bounced, expired, sent without 2.x.x) still have an activity;
+        // address-verification probes (`deliverable`, `undeliverable`) are no send (rules.md E.3.10).
         let (activity, event) = if r == "sent" { SEND_OK } else { SEND_FAIL };
         ev.activity_type = Some(activity);
         ev.event_type = Some(event);

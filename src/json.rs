@@ -97,12 +97,10 @@ pub fn int(out: &mut String, n: i64) {
     out.push_str(std::str::from_utf8(&buf[i..]).expect("digits"));
 }
 
-/// Writes `,"key":` (or `"key":` as the first member of an object that `out` just opened).
+/// Writes `,"key":`: a member after the first (every record writes its first member literally).
+#[inline]
 pub fn key(out: &mut String, k: &str) {
-    if !out.ends_with('{') {
-        out.push(',');
-    }
-    out.push('"');
+    out.push_str(",\"");
     out.push_str(k);
     out.push_str("\":");
 }

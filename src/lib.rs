@@ -25,6 +25,7 @@ pub mod exabeam;
 pub mod hash;
 pub mod input;
 pub mod json;
+pub mod net;
 pub mod output;
 pub mod postfix;
 pub mod syslog;

@@ -110,7 +110,7 @@ impl<'a> Cursor<'a> {
         let start = self.i;
         let mut n: u32 = 0;
         while self.i < b.len() && self.i - start < max && b[self.i].is_ascii_digit() {
-            n = n * 10 + (b[self.i] - b'0') as u32;
+            n = n.checked_mul(10)?.checked_add((b[self.i] - b'0') as u32)?;
             self.i += 1;
         }
         (self.i - start >= min).then_some(n)

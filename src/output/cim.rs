@@ -1,7 +1,7 @@
 //! The `cim` format: the record shapes of `output.md`, field names of the Exabeam common information model.
 
 use crate::correlate::Message;
-use crate::event::{LineEvent, Tag, Value};
+use crate::event::{same_name, LineEvent, Tag, Value};
 use crate::json;
 
 /// Writes one line record (without the trailing newline).
@@ -35,7 +35,7 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
     json::opt_str(out, "event_type", ev.event_type);
     for (i, (name, value)) in ev.fields.iter().enumerate() {
         // The first value of a name wins; a module never means to write a key twice.
-        if ev.fields[..i].iter().any(|(n, _)| n == name) || *name == "message_id" {
+        if ev.fields[..i].iter().any(|(n, _)| same_name(n, name)) || same_name(name, "message_id") {
             continue;
         }
         json::key(out, name);

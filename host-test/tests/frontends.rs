@@ -499,3 +499,54 @@ fn a_precompiled_component_gives_the_same_bytes() {
     );
     assert!(native == precompiled, "the precompiled component differs");
 }
+
+/// `line KIND QUEUE_ID` / `message QUEUE_ID RECIPIENTS COMPLETE`, as `postfix-host events` prints them.
+fn summary(ndjson: &[u8]) -> String {
+    let mut s = String::new();
+    for r in records(ndjson) {
+        if r["event_kind"] == "line" {
+            let q = r["queue_id"].as_str().unwrap_or("-");
+            s += &format!("line {} {q}\n", r["postfix_kind"].as_str().unwrap());
+        } else {
+            let n = r["recipients"].as_array().map_or(0, Vec::len);
+            s += &format!(
+                "message {} {n} {}\n",
+                r["queue_id"].as_str().unwrap(),
+                r["complete"]
+            );
+        }
+    }
+    s
+}
+
+#[test]
+fn the_typed_methods_give_the_records_of_the_ndjson() {
+    let lib = library_component();
+    for name in [
+        "fgforrest-deliverability.log",
+        "wazuh.log",
+        "grok-patterns.log",
+    ] {
+        let input = std::fs::read(corpus().join(name)).expect("corpus");
+        let native = ok(run(&native(), &["--year", YEAR], &input), "native");
+        let typed = ok(
+            run(
+                &host(),
+                &[
+                    "events",
+                    "--component",
+                    lib.to_str().unwrap(),
+                    "--year",
+                    YEAR,
+                ],
+                &input,
+            ),
+            "postfix-host events",
+        );
+        assert_eq!(
+            String::from_utf8(typed).unwrap(),
+            summary(&native),
+            "{name}"
+        );
+    }
+}

@@ -67,7 +67,8 @@ impl Engine {
 
     /// Processes one line (without its newline).
     pub fn process_line(&mut self, line: &[u8], sink: &mut dyn Sink) {
-        self.process_cut_line(line, 0, sink);
+        let (line, dropped) = crate::input::cut(line);
+        self.process_cut_line(line, dropped, sink);
     }
 
     /// Processes a chunk of a stream: whole lines are processed now, a trailing partial line waits for the

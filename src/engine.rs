@@ -26,6 +26,10 @@ struct State {
 /// Longest prefix of a line that framing and grammar read; the rest is kept in `raw` only.
 pub const MAX_PARSED: usize = 64 << 10;
 
+/// With the `trap-marker` feature (test guests only), a line containing this panics the engine.
+#[cfg(feature = "trap-marker")]
+pub const TRAP_MARKER: &[u8] = b"POSTFIX-ENRICH-TRAP";
+
 /// The enrichment engine.
 #[derive(Debug)]
 pub struct Engine {
@@ -66,7 +70,8 @@ impl Engine {
 
     /// Processes one line (without its newline).
     pub fn process_line(&mut self, line: &[u8], sink: &mut dyn Sink) {
-        self.process_cut_line(line, None, 0, sink);
+        let (line, dropped) = crate::input::cut(line);
+        self.process_cut_line(line, None, dropped, sink);
     }
 
     /// Processes a chunk of a stream: whole lines are processed now, a trailing partial line waits for the
@@ -143,6 +148,12 @@ impl Engine {
         dropped: usize,
         sink: &mut dyn Sink,
     ) {
+        // Test builds only: a way to make the component trap on a chosen line, so that hosts can prove
+        // they lose no other line when the guest dies.
+        #[cfg(feature = "trap-marker")]
+        if line.windows(TRAP_MARKER.len()).any(|w| w == TRAP_MARKER) {
+            panic!("trap-marker: line contains POSTFIX-ENRICH-TRAP");
+        }
         // `from_utf8` first: it is much faster than the lossy decoder on the valid lines that are the rule.
         let text = match known.map_or_else(|| std::str::from_utf8(line), Ok) {
             Ok(s) => std::borrow::Cow::Borrowed(s),

@@ -26,7 +26,8 @@ impl LineSplitter {
         while let Some(nl) = find_newline(chunk) {
             let (head, tail) = (&chunk[..nl], &chunk[nl + 1..]);
             if self.partial.is_empty() && self.dropped == 0 {
-                f(strip_cr(head), 0);
+                let (line, dropped) = cut(strip_cr(head));
+                f(line, dropped);
             } else {
                 self.push(head);
                 f(strip_cr(&self.partial), self.dropped);
@@ -69,6 +70,15 @@ fn find_newline(b: &[u8]) -> Option<usize> {
         i += 8;
     }
     b[i..].iter().position(|&c| c == b'\n').map(|p| i + p)
+}
+
+/// A whole line cut to [`MAX_LINE`], and how many bytes were cut off.
+pub fn cut(line: &[u8]) -> (&[u8], usize) {
+    if line.len() > MAX_LINE {
+        (&line[..MAX_LINE], line.len() - MAX_LINE)
+    } else {
+        (line, 0)
+    }
 }
 
 fn strip_cr(line: &[u8]) -> &[u8] {
@@ -117,6 +127,12 @@ mod tests {
     fn long_lines_are_cut_not_lost() {
         let big = vec![b'a'; MAX_LINE + 10];
         let got = split(&[&big, b"\nnext\n"]);
+        assert_eq!(got.len(), 2);
+        assert_eq!((got[0].0.len(), got[0].1), (MAX_LINE, 10));
+        // The same line whole inside one chunk is cut the same way.
+        let mut one = big.clone();
+        one.extend_from_slice(b"\nnext\n");
+        let got = split(&[&one]);
         assert_eq!(got.len(), 2);
         assert_eq!((got[0].0.len(), got[0].1), (MAX_LINE, 10));
         assert_eq!(got[1].0, b"next");

@@ -15,6 +15,8 @@
 //! [`engine::Engine`] runs the pipeline and owns its state. It reads no clock, file or environment: the
 //! caller passes the configuration and "now", so the library component needs no capability at all.
 
+#[cfg(all(target_os = "wasi", target_env = "p2"))]
+mod component;
 pub mod config;
 pub mod correlate;
 pub mod engine;
@@ -32,3 +34,13 @@ pub mod time;
 pub use config::{Config, ConfigError};
 pub use engine::Engine;
 pub use output::{Format, NdjsonSink, Sink};
+
+/// The exit status of a usage or configuration fault: 2, as `output.md` promises. Rust's standard library
+/// on WASI p2 can only report 0 or 1, so there the command exits at once through
+/// `wasi:cli/exit.exit-with-code` instead of returning.
+pub fn fault_exit_code() -> std::process::ExitCode {
+    #[cfg(all(target_os = "wasi", target_env = "p2"))]
+    component::exit_with_code(2);
+    #[cfg(not(all(target_os = "wasi", target_env = "p2")))]
+    std::process::ExitCode::from(2)
+}

@@ -115,7 +115,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("postfix-enrich: {e}");
-            return ExitCode::from(2);
+            return postfix_enrich::fault_exit_code();
         }
     };
     let engine =
@@ -124,7 +124,7 @@ fn main() -> ExitCode {
         Ok(e) => e,
         Err(e) => {
             eprintln!("postfix-enrich: {e}");
-            return ExitCode::from(2);
+            return postfix_enrich::fault_exit_code();
         }
     };
     let mut sink = NdjsonSink {

@@ -282,13 +282,44 @@ pub fn decode_words(text: &str) -> Cow<'_, str> {
         let p = i + off;
         let Some(w) = word_at(&text[p..]) else {
             let between = &text[i..p];
-            if is_cut_word(&text[p..]) {
-                // Postfix logs 200 bytes of a header: a word cut there carries nothing to decode.
+            if let Some(cut) = cut_word(&text[p..]) {
+                // Postfix logs 200 bytes of a header: decode what is whole of a word cut there.
                 let joins = pending.is_some() && between.bytes().all(|c| c == b' ' || c == b'\t');
-                flush(&mut pending, &mut out);
-                if !joins {
-                    out.push_str(between.trim_end());
+                let mut bytes = Vec::new();
+                let ok = if cut.base64 {
+                    base64(&cut.text[..cut.text.len() / 4 * 4], &mut bytes).is_some()
+                } else {
+                    q_decode(without_partial_escape(cut.text), &mut bytes);
+                    true
+                };
+                if !ok || bytes.is_empty() || to_utf8(b"", cut.charset).is_none() {
+                    flush(&mut pending, &mut out);
+                    if !joins {
+                        out.push_str(between.trim_end());
+                    }
+                    return Cow::Owned(out);
                 }
+                match &mut pending {
+                    Some((cs, buf)) if joins && cs.eq_ignore_ascii_case(cut.charset) => {
+                        buf.extend_from_slice(&bytes)
+                    }
+                    _ => {
+                        flush(&mut pending, &mut out);
+                        if !joins {
+                            out.push_str(between);
+                        }
+                        pending = Some((cut.charset, bytes));
+                    }
+                }
+                // A UTF-8 character cut in the middle: drop its first bytes rather than the whole word.
+                if let Some((cs, buf)) = &mut pending {
+                    if cs.eq_ignore_ascii_case("utf-8") {
+                        let valid = std::str::from_utf8(buf)
+                            .map_or_else(|e| e.valid_up_to(), |_| buf.len());
+                        buf.truncate(valid);
+                    }
+                }
+                flush(&mut pending, &mut out);
                 return Cow::Owned(out);
             }
             // Not a word: copy through the `=?` and go on.
@@ -350,25 +381,53 @@ fn flush(pending: &mut Option<(&str, Vec<u8>)>, out: &mut String) {
     }
 }
 
-/// Whether `tail` (from a `=?` to the end of the text) is the start of an encoded word cut off there:
-/// `=?charset?` and more, without white space and without its closing `?=`.
-fn is_cut_word(tail: &str) -> bool {
-    let Some(rest) = tail.strip_prefix("=?") else {
-        return false;
-    };
+/// The start of an encoded word cut off at the end of the text (`tail` runs from its `=?` to the end):
+/// `=?charset?B?text` without white space and without its closing `?=`; `None` for anything else.
+fn cut_word(tail: &str) -> Option<Word<'_>> {
+    let rest = tail.strip_prefix("=?")?;
     let cs = rest
         .bytes()
         .take_while(|&c| c.is_ascii_graphic() && c != b'?')
         .count();
     if cs == 0 || rest.as_bytes().get(cs) != Some(&b'?') {
-        return false;
+        return None;
     }
-    match rest.as_bytes()[cs + 1..] {
-        [] | [b'B' | b'b' | b'Q' | b'q'] => true,
-        [b'B' | b'b' | b'Q' | b'q', b'?', ref text @ ..] => {
-            text.iter().all(|&c| c.is_ascii_graphic() && c != b'?')
+    let charset = rest[..cs].split('*').next().unwrap_or_default();
+    let base64 = match rest.as_bytes().get(cs + 1) {
+        None => {
+            return Some(Word {
+                charset,
+                base64: true,
+                text: "",
+                len: tail.len(),
+            })
         }
-        _ => false,
+        Some(b'B' | b'b') => true,
+        Some(b'Q' | b'q') => false,
+        Some(_) => return None,
+    };
+    let text = match rest.as_bytes().get(cs + 2) {
+        None => "",
+        Some(b'?') => &rest[cs + 3..],
+        Some(_) => return None,
+    };
+    text.bytes()
+        .all(|c| c.is_ascii_graphic() && c != b'?')
+        .then_some(Word {
+            charset,
+            base64,
+            text,
+            len: tail.len(),
+        })
+}
+
+/// Q-encoded text without a trailing `=` or `=X` that the cut left incomplete.
+fn without_partial_escape(text: &str) -> &str {
+    let b = text.as_bytes();
+    match b.len() {
+        n if n >= 1 && b[n - 1] == b'=' => &text[..n - 1],
+        n if n >= 2 && b[n - 2] == b'=' => &text[..n - 2],
+        _ => text,
     }
 }
 
@@ -631,6 +690,24 @@ mod tests {
     }
 
     #[test]
+    fn a_word_cut_at_the_logging_limit_keeps_its_whole_part() {
+        // From a real Postfix 3.7 log (examples/sample.log): the subject was cut at 200 bytes.
+        assert_eq!(
+            decode_words("=?UTF-8?B?dmVy?= =?UTF-8?B?LCBGaW5hbnpidWNoaGFsdHVuZyB1bmQgR"),
+            "ver, Finanzbuchhaltung und "
+        );
+        assert_eq!(
+            decode_words("x =?UTF-8?Q?caf=C3=A9_cr=C3"),
+            "x café cr",
+            "a cut character is dropped"
+        );
+        assert_eq!(decode_words("x =?UTF-8?Q?caf=C"), "x caf");
+        assert_eq!(decode_words("x =?UTF-8?B?"), "x");
+        assert_eq!(decode_words("=?UTF-8?B?w6Q=?= =?UTF-8?B?"), "ä");
+        assert_eq!(decode_words("Hello =?UTF-8?B?SGVsbG8"), "Hello Hel");
+    }
+
+    #[test]
     fn single_byte_charsets() {
         assert_eq!(decode_words("=?iso-8859-1?Q?Caf=E9?="), "Café");
         assert_eq!(decode_words("=?latin1?Q?Caf=E9?="), "Café");
@@ -658,12 +735,6 @@ mod tests {
             assert_eq!(decode_words(raw), raw);
         }
         assert!(matches!(decode_words("no words"), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn a_word_cut_off_at_the_end_goes() {
-        assert_eq!(decode_words("=?UTF-8?B?w6Q=?= =?UTF-8?B?"), "ä");
-        assert_eq!(decode_words("Hello =?UTF-8?B?SGVsbG8"), "Hello");
     }
 
     #[test]

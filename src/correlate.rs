@@ -101,6 +101,9 @@ pub struct Recipient {
     pub attempts: u32,
     /// Delivered on this host (local, virtual, lmtp, pipe...), not relayed to another MTA.
     pub local: bool,
+    /// The status an earlier (`complete: false`) record of the message carried for this recipient.
+    #[serde(default)]
+    pub reported: Option<Status>,
 }
 
 /// How a message is linked to the one its `orig_queue_id` names.
@@ -251,6 +254,7 @@ impl Message {
                 response: None,
                 attempts: 0,
                 local: false,
+                reported: None,
             });
             self.recipients.len() - 1
         });
@@ -612,12 +616,20 @@ impl Correlator {
             let Some(o) = self.open.get_mut(&key) else {
                 continue;
             };
+            // Only news is worth an early record: a recipient whose outcome changed since the last record
+            // (a first deferral, a delivery after one), while another still waits. A recipient deferred
+            // again and again for days is reported once, not at every retry.
             let pending = o.m.recipients.iter().any(|r| r.status == Status::Deferred);
+            let news = o.m.recipients.iter().any(|r| r.reported != Some(r.status));
             if o.last_delivery.map(|(s, _)| s) == Some(seq)
                 && o.early_sent_for != Some(seq)
                 && pending
+                && news
             {
                 o.early_sent_for = Some(seq);
+                for r in &mut o.m.recipients {
+                    r.reported = Some(r.status);
+                }
                 let mut m = o.m.clone();
                 m.complete = false;
                 m.direction = self.direction(&m);

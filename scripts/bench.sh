@@ -53,7 +53,7 @@ else
   echo "component: $component or $host missing (make wasm host)"
 fi
 
-printf '\n%-34s %10s %12s %14s %12s\n' run "cpu s" "lines/s" "vs baseline" "vs native"
+printf '\n%-46s %10s %12s %14s %12s\n' run "cpu s" "lines/s" "vs baseline" "vs native"
 for k in baseline native native-no-lines component; do
   [ -n "${secs[$k]:-}" ] || continue
   s=${secs[$k]}

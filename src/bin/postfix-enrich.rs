@@ -57,6 +57,9 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             }
             "--timezone" => a.timezone = Some(value("--timezone")?),
             "--no-lines" => a.no_lines = true,
+            "--rules" => {
+                return Err("--rules: the rule catalogue comes with the detection content; not in this build yet".into())
+            }
             "--flush" => a.flush = true,
             "--state" => a.state = Some(value("--state")?),
             "--checkpoint-every" => {

@@ -364,9 +364,6 @@ struct Open {
     has_origin: bool,
 }
 
-/// Links to apply when the linked message shows up (its lines may come after the link line).
-const MAX_PENDING_LINKS_PER_OPEN: usize = 1;
-
 /// The correlation stage: the open messages and the timers over them.
 #[derive(Debug)]
 pub struct Correlator {
@@ -556,8 +553,8 @@ impl Correlator {
             o.m.inherit(&inherit);
             return;
         }
-        let bound = self.limits.open_messages * MAX_PENDING_LINKS_PER_OPEN;
-        while self.pending.len() >= bound {
+        // Links wait for their message within the same bound as open messages.
+        while self.pending.len() >= self.limits.open_messages {
             match self.pending_order.pop_front() {
                 Some(old) => {
                     self.pending.remove(&old);

@@ -9,16 +9,26 @@ use super::lex;
 use super::Msg;
 use crate::event::LineEvent;
 
-macro_rules! severity_kinds {
+macro_rules! generic_kinds {
     ($($d:literal),* $(,)?) => {
-        /// `(daemon, [warning, error, fatal, panic] kinds)`.
-        const KINDS: &[(&str, [&str; 4])] = &[
-            $(($d, [concat!($d, ".warning"), concat!($d, ".error"), concat!($d, ".fatal"), concat!($d, ".panic")]),)*
+        /// `(daemon, [warning, error, fatal, panic, config-override] kinds)`: kinds are `&'static str`, so
+        /// the ones every daemon can log are spelt out here once.
+        const KINDS: &[(&str, [&str; 5])] = &[
+            $(($d, [
+                concat!($d, ".warning"),
+                concat!($d, ".error"),
+                concat!($d, ".fatal"),
+                concat!($d, ".panic"),
+                concat!($d, ".config-override"),
+            ]),)*
         ];
     };
 }
 
-severity_kinds!(
+/// Index of the `config-override` kind in a [`KINDS`] row (after the four severities).
+const CONFIG_OVERRIDE: usize = 4;
+
+generic_kinds!(
     "smtpd",
     "postscreen",
     "cleanup",
@@ -63,6 +73,15 @@ severity_kinds!(
     "postcat",
     "local-rewrite",
 );
+
+/// The `DAEMON.config-override` kind of a daemon: any program that reads main.cf can log
+/// `overriding earlier entry`.
+pub(crate) fn config_override_kind(daemon: &str) -> Option<&'static str> {
+    KINDS
+        .iter()
+        .find(|(d, _)| *d == daemon)
+        .map(|(_, k)| k[CONFIG_OVERRIDE])
+}
 
 /// The severity of a diagnostic prefix and the text after it.
 pub fn severity(body: &str) -> Option<(usize, &'static str, &str)> {

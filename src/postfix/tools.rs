@@ -109,32 +109,7 @@ pub(crate) fn config_override<'a>(
     let (file, line) = place.split_once(", line ")?;
     let line = lex::int(line)?;
     let (param, _) = entry.split_once('=')?;
-    let kind = kind!(
-        m.daemon,
-        [
-            "master",
-            "postfix-script",
-            "postfix",
-            "postdrop",
-            "sendmail",
-            "postmap",
-            "postalias",
-            "tlsmgr",
-            "trivial-rewrite",
-            "showq",
-            "postqueue",
-            "postlog",
-            "postlogd",
-            "proxymap",
-            "spawn",
-            "flush",
-            "qmqpd",
-            "postconf",
-            "postcat",
-            "local-rewrite",
-        ],
-        "config-override"
-    )?;
+    let kind = super::common::config_override_kind(m.daemon)?;
     ev.put("severity", level);
     ev.put("file_path", file);
     ev.put_int("line_number", line);

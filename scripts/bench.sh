@@ -70,5 +70,34 @@ for k in baseline native native-no-lines component; do
 done
 echo
 echo "targets: native <= 0.35x baseline CPU; component <= 1.5x native CPU"
+
+# Instructions executed (callgrind) on the first lines of the corpus: exact and repeatable whatever else the
+# machine is doing, so they tell where a ratio's gap comes from (code executed, not time waited).
+# ICOUNT_LINES=0 skips it.
+ICOUNT_LINES=${ICOUNT_LINES:-20000}
+if [ "$ICOUNT_LINES" -gt 0 ] && command -v valgrind > /dev/null && [ -x "$host" ] && [ -f "$component" ]; then
+  slice=target/bench/icount.log
+  head -n "$ICOUNT_LINES" "$corpus" > "$slice"
+  # Valgrind's virtual CPU lacks some of the host's features: the component is compiled under it as well.
+  valgrind --tool=none -q "$host" compile --component "$component" -o target/bench/icount.cwasm
+  icount() {
+    valgrind --tool=callgrind --smc-check=all --callgrind-out-file=target/bench/callgrind.out "$@" \
+      < "$slice" > /dev/null 2> /dev/null
+    awk '/^summary:/{print $2}' target/bench/callgrind.out
+  }
+  declare -A ins
+  [ -n "$baseline" ] && ins[baseline]=$(icount "$baseline" --json)
+  ins[native]=$(icount "$native" --year 2013)
+  ins[component]=$(icount "$host" enrich --component target/bench/icount.cwasm --year 2013)
+  printf '\ninstructions per line (callgrind, first %s lines)    per line  vs baseline    vs native\n' "$ICOUNT_LINES"
+  for k in baseline native component; do
+    [ -n "${ins[$k]:-}" ] || continue
+    per=$(awk -v i="${ins[$k]}" -v n="$ICOUNT_LINES" 'BEGIN{printf "%.0f", i / n}')
+    vb=$( [ -n "${ins[baseline]:-}" ] && awk -v a="${ins[$k]}" -v b="${ins[baseline]}" 'BEGIN{printf "%.3fx", a / b}' || echo "-")
+    vn=$(awk -v a="${ins[$k]}" -v b="${ins[native]}" 'BEGIN{printf "%.3fx", a / b}')
+    printf '%-46s %10s %12s %12s\n' "$k" "$per" "$vb" "$vn"
+  done
+fi
+
 echo
 cargo bench --quiet --bench pipeline -- "$corpus"

@@ -41,7 +41,7 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         put_message_id(ev, v);
         return Some("cleanup.resent-message-id");
     }
-    let (action, rest) = b.split_once(": ")?;
+    let (action, rest) = lex::split_once(b, ": ")?;
     if let Some(kind) = milter_reply(m, ev, action, rest) {
         return Some(kind);
     }

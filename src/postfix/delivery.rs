@@ -276,7 +276,7 @@ fn remote_in_text<'a>(text: &'a str, with_dest: bool, ev: &mut LineEvent<'a>) {
 /// `... (port 25)` at the end of an old (Postfix < 2.3) `connect to H[IP]: reason (port 25)` text.
 pub(crate) fn legacy_port(s: &str) -> Option<i64> {
     let s = s.trim_end_matches(')');
-    let at = s.rfind("(port ")?;
+    let at = lex::rfind(s, "(port ")?;
     lex::int(&s[at + 6..])
 }
 
@@ -333,7 +333,7 @@ pub(crate) struct Reply<'a> {
 pub(crate) fn reply(s: &str) -> Reply<'_> {
     let mut body = s;
     let mut command = None;
-    if let Some(at) = s.rfind(" (in reply to ") {
+    if let Some(at) = lex::rfind(s, " (in reply to ") {
         let tail = &s[at + 14..];
         if let Some(cmd) = tail.strip_suffix(" command)") {
             command = Some(cmd);

@@ -221,6 +221,29 @@ const PAIR_CLASS: [u8; 256] = {
     t
 };
 
+/// `str::split_once` for a string needle, through [`find`]: the standard searcher sets up a two-way search
+/// for every call, which costs more than the search itself on a short line.
+pub fn split_once<'a>(s: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
+    let i = find(s, needle)?;
+    Some((&s[..i], &s[i + needle.len()..]))
+}
+
+/// `str::rfind` for a string needle: the last place of `needle` in `hay`, looked for from the end byte by
+/// byte, which is quick where this is used (a marker near the end of a line) and sets nothing up.
+pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return Some(h.len());
+    };
+    let mut at = h.len().checked_sub(n.len())?;
+    loop {
+        if h[at] == first && &h[at..at + n.len()] == n {
+            return Some(at);
+        }
+        at = at.checked_sub(1)?;
+    }
+}
+
 /// Starts a [`Pairs`] iterator over `s`.
 pub fn pairs(s: &str) -> Pairs<'_> {
     Pairs { s, i: 0 }
@@ -325,6 +348,30 @@ pub fn word(s: &str) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_searches_agree_with_std() {
+        let line = "host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command) (port 25)";
+        for needle in [
+            " (in reply to ",
+            "(port ",
+            ": ",
+            " said",
+            "h",
+            ")",
+            "absent",
+            "",
+            line,
+        ] {
+            assert_eq!(rfind(line, needle), line.rfind(needle), "{needle:?}");
+            assert_eq!(
+                split_once(line, needle),
+                line.split_once(needle),
+                "{needle:?}"
+            );
+        }
+        assert_eq!(rfind("ab", "abc"), None);
+    }
 
     #[test]
     fn find_agrees_with_str_find_at_every_offset() {

@@ -318,7 +318,7 @@ const ACTIONS: &[(&str, &str)] = &[
 /// `QID|NOQUEUE: ACTION: CMD from H[IP]: TEXT; from=<S> to=<R> proto=P helo=<H>` and the before-queue
 /// filter's `proxy-accept|proxy-reject: END-OF-MESSAGE: REPLY; ...`.
 fn action<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
-    let (word, rest) = m.body.split_once(": ")?;
+    let (word, rest) = lex::split_once(m.body, ": ")?;
     if let Some(outcome) = word.strip_prefix("proxy-") {
         let kind = match outcome {
             "accept" => "smtpd.proxy-accept",
@@ -346,7 +346,7 @@ fn action<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         return None;
     }
     let kind = ACTIONS.iter().find(|(w, _)| *w == word)?.1;
-    let (cmd, rest) = rest.split_once(" from ")?;
+    let (cmd, rest) = lex::split_once(rest, " from ")?;
     let rest = match lex::endpoint(rest) {
         // `[IP]:PORT` without a name is postscreen's way of naming a client.
         Some((e, _)) if e.host.is_empty() => return None,

@@ -15,9 +15,7 @@
 //!
 //! Time is log time: the clock is the latest time stamp read on any line (`rules.md` Decision 13).
 
-use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
-use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -346,15 +344,8 @@ impl Inherit {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Open {
     m: Message,
-    /// Its key in the table, so that one look-up finds both.
-    #[serde(skip)]
-    key: Rc<str>,
     /// Sequence number of the latest line that touched it (for the LRU order).
     touch: u64,
-    /// The same number, shared with the LRU entries so they can tell whether they are current without a
-    /// map lookup; set to `u64::MAX` when the message closes.
-    #[serde(skip)]
-    live: Rc<Cell<u64>>,
     /// Log time of the latest line, seconds.
     last_secs: i64,
     /// Sequence number of the latest delivery line, and whether an early record went out after it.
@@ -364,6 +355,78 @@ struct Open {
     has_origin: bool,
 }
 
+/// Longest `QUEUEID\0HOST` held inside a [`Key`]; Postfix's ids and host names fit many times over.
+const INLINE_KEY: usize = 38;
+
+/// What identifies a message: its queue id and the host that logged it, as the text `QUEUEID\0HOST` (the
+/// form the state file keeps). Held inline, so that the look-up every line makes neither allocates nor
+/// follows a pointer to compare; only a longer text than any Postfix writes is boxed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Inline { len: u8, text: [u8; INLINE_KEY] },
+    Boxed(Box<str>),
+}
+
+impl Default for Key {
+    fn default() -> Key {
+        Key::Inline {
+            len: 0,
+            text: [0; INLINE_KEY],
+        }
+    }
+}
+
+impl Key {
+    fn new(qid: &str, host: Option<&str>) -> Key {
+        let host = host.unwrap_or("");
+        let len = qid.len() + 1 + host.len();
+        if len > INLINE_KEY {
+            return Key::Boxed(format!("{qid}\u{0}{host}").into());
+        }
+        let mut text = [0; INLINE_KEY];
+        text[..qid.len()].copy_from_slice(qid.as_bytes());
+        text[qid.len() + 1..len].copy_from_slice(host.as_bytes());
+        Key::Inline {
+            len: len as u8,
+            text,
+        }
+    }
+
+    /// The key of a state file's `QUEUEID\0HOST` text.
+    fn of_text(s: &str) -> Key {
+        if s.len() > INLINE_KEY {
+            return Key::Boxed(s.into());
+        }
+        let mut text = [0; INLINE_KEY];
+        text[..s.len()].copy_from_slice(s.as_bytes());
+        Key::Inline {
+            len: s.len() as u8,
+            text,
+        }
+    }
+
+    fn to_text(&self) -> String {
+        match self {
+            // Always whole UTF-8: it was written from two `&str` and a NUL.
+            Key::Inline { len, text } => String::from_utf8_lossy(&text[..usize::from(*len)]).into(),
+            Key::Boxed(s) => s.to_string(),
+        }
+    }
+}
+
+/// No slot: the end of the LRU list.
+const NIL: u32 = u32::MAX;
+
+/// A place for one open message. Slots are reused, so opening a message allocates nothing of its own, and
+/// they form a list in the order the messages were last touched, oldest first.
+#[derive(Debug)]
+struct Slot {
+    key: Key,
+    open: Option<Open>,
+    prev: u32,
+    next: u32,
+}
+
 /// The correlation stage: the open messages and the timers over them.
 #[derive(Debug)]
 pub struct Correlator {
@@ -371,21 +434,25 @@ pub struct Correlator {
     /// Relays that are content filters on this host (`context.content_filter_relays`).
     filter_relays: Vec<IpNet>,
     org_domains: Vec<String>,
-    /// Boxed: a message is large, and small table entries keep the probe on few cache lines.
-    open: HashMap<Rc<str>, Box<Open>, FxBuild>,
-    /// Keys in the order they were touched (lazily pruned: an entry is live when its seq is the open's touch).
-    lru: VecDeque<LruEntry>,
-    /// Early-emission timers: (due, key, delivery seq).
-    early: VecDeque<(i64, Rc<str>, u64)>,
+    /// Key -> index in `slots`.
+    open: HashMap<Key, u32, FxBuild>,
+    slots: Vec<Slot>,
+    /// Empty slots, reused last-freed first (still in cache).
+    free: Vec<u32>,
+    /// Ends of the touch order: the least and the most recently touched open message.
+    oldest: u32,
+    newest: u32,
+    /// Early-emission timers: (due, slot, delivery seq). A delivery seq belongs to one line and so to one
+    /// message, which tells whether the slot still holds the message the timer was set for.
+    early: VecDeque<(i64, u32, u64)>,
     /// Recently removed keys, for the out-of-order grace.
-    removed: VecDeque<(i64, Rc<str>)>,
-    removed_keys: HashMap<Rc<str>, i64, FxBuild>,
+    removed: VecDeque<(i64, Key)>,
+    removed_keys: HashMap<Key, i64, FxBuild>,
     /// Links waiting for their message: new key -> what it inherits.
-    pending: HashMap<Rc<str>, Inherit, FxBuild>,
-    pending_order: VecDeque<Rc<str>>,
+    pending: HashMap<Key, Inherit, FxBuild>,
+    pending_order: VecDeque<Key>,
     now: i64,
     seq: u64,
-    key: String,
 }
 
 impl Correlator {
@@ -399,7 +466,10 @@ impl Correlator {
                 .map(|d| d.trim_start_matches('.').to_ascii_lowercase())
                 .collect(),
             open: HashMap::default(),
-            lru: VecDeque::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            oldest: NIL,
+            newest: NIL,
             early: VecDeque::new(),
             removed: VecDeque::new(),
             removed_keys: HashMap::default(),
@@ -407,7 +477,6 @@ impl Correlator {
             pending_order: VecDeque::new(),
             now: i64::MIN,
             seq: 0,
-            key: String::new(),
         }
     }
 
@@ -426,69 +495,106 @@ impl Correlator {
         }
         let Some(qid) = ev.queue_id else { return };
         self.seq += 1;
-        make_key(&mut self.key, qid, ev.host);
+        let key = Key::new(qid, ev.host);
         let kind = ev.kind;
         let opener = matches!(kind, "smtpd.client" | "pickup.submission");
         let (seq, now) = (self.seq, self.now);
-        // One look-up on the common path: the open message knows its own key.
-        let (key, effect) = match self.open.get_mut(self.key.as_str()) {
-            Some(o) if !(opener && o.has_origin) => {
-                let key = o.key.clone();
-                let effect = touch(o, &mut self.lru, ev, seq, now, &self.filter_relays);
-                (key, effect)
-            }
+        let at = match self.open.get(&key).copied() {
+            Some(at) if !(opener && self.open_at(at).has_origin) => at,
             found => {
-                match found.map(|o| o.key.clone()) {
+                match found {
                     // A second opening line for an open key: the short queue id was reused (its `removed`
                     // was lost).
-                    Some(reused) => self.close(&reused, false, out),
-                    None if !opener && self.recently_removed() => return,
+                    Some(reused) => {
+                        self.close(reused, false, out);
+                    }
+                    None if !opener && self.recently_removed(&key) => return,
                     None => {}
                 }
-                let key = self.open_new(qid, ev, out);
-                let o = self.open.get_mut(&key).expect("just opened");
-                let effect = touch(o, &mut self.lru, ev, seq, now, &self.filter_relays);
-                (key, effect)
+                self.open_new(key, qid, ev, out)
             }
         };
+        self.make_newest(at);
+        let o = self.slots[at as usize].open.as_mut().expect("open slot");
+        let effect = touch(o, ev, seq, now, &self.filter_relays);
         match effect {
             Effect::None => {}
-            Effect::Delivered => {
-                self.early
-                    .push_back((now.saturating_add(EARLY_AFTER_S), key.clone(), seq))
-            }
+            Effect::Delivered => self
+                .early
+                .push_back((now.saturating_add(EARLY_AFTER_S), at, seq)),
             Effect::Removed => {
-                self.close(&key, true, out);
+                let key = self.close(at, true, out);
                 self.removed_keys.insert(key.clone(), now);
                 self.removed.push_back((now, key));
             }
             Effect::LinkTo(new_qid, link) => {
-                let inherit = Inherit::of(&self.open[&key].m, link);
-                self.link(new_qid, ev.host, inherit);
+                let inherit = Inherit::of(&self.open_at(at).m, link);
+                self.link(&new_qid, ev.host, inherit);
             }
             Effect::LinkFrom(orig_qid) => {
-                let mut orig_key = String::new();
-                make_key(&mut orig_key, &orig_qid, ev.host);
-                if let Some(orig) = self.open.get(orig_key.as_str()) {
-                    let inherit = Inherit::of(&orig.m, Link::ContentFilter);
-                    self.open.get_mut(&key).expect("open").m.inherit(&inherit);
+                if let Some(&orig) = self.open.get(&Key::new(&orig_qid, ev.host)) {
+                    let inherit = Inherit::of(&self.open_at(orig).m, Link::ContentFilter);
+                    self.open_at_mut(at).m.inherit(&inherit);
                 }
             }
         }
-        self.compact();
     }
 
     /// Emits every open message (end of input), oldest first.
     pub fn flush(&mut self, out: &mut Vec<Message>) {
-        while let Some(e) = self.lru.pop_front() {
-            if e.is_live() {
-                self.close(&e.key, false, out);
-            }
+        while self.oldest != NIL {
+            self.close(self.oldest, false, out);
         }
         self.early.clear();
     }
 
-    fn recently_removed(&mut self) -> bool {
+    fn open_at(&self, at: u32) -> &Open {
+        self.slots[at as usize].open.as_ref().expect("open slot")
+    }
+
+    fn open_at_mut(&mut self, at: u32) -> &mut Open {
+        self.slots[at as usize].open.as_mut().expect("open slot")
+    }
+
+    /// Takes a slot out of the touch order.
+    fn unlink(&mut self, at: u32) {
+        let (prev, next) = {
+            let s = &self.slots[at as usize];
+            (s.prev, s.next)
+        };
+        match prev {
+            NIL => self.oldest = next,
+            p => self.slots[p as usize].next = next,
+        }
+        match next {
+            NIL => self.newest = prev,
+            n => self.slots[n as usize].prev = prev,
+        }
+        let s = &mut self.slots[at as usize];
+        s.prev = NIL;
+        s.next = NIL;
+    }
+
+    /// Puts a slot (linked or not) at the newest end of the touch order.
+    fn make_newest(&mut self, at: u32) {
+        if self.newest == at {
+            return;
+        }
+        let s = &self.slots[at as usize];
+        if s.prev != NIL || s.next != NIL || self.oldest == at {
+            self.unlink(at);
+        }
+        let s = &mut self.slots[at as usize];
+        s.prev = self.newest;
+        s.next = NIL;
+        match self.newest {
+            NIL => self.oldest = at,
+            n => self.slots[n as usize].next = at,
+        }
+        self.newest = at;
+    }
+
+    fn recently_removed(&mut self, key: &Key) -> bool {
         while self
             .removed
             .front()
@@ -509,15 +615,14 @@ impl Correlator {
                 }
             }
         }
-        self.removed_keys.contains_key(self.key.as_str())
-            && !self.open.contains_key(self.key.as_str())
+        self.removed_keys.contains_key(key) && !self.open.contains_key(key)
     }
 
-    fn open_new(&mut self, qid: &str, ev: &LineEvent<'_>, out: &mut Vec<Message>) -> Rc<str> {
-        while self.open.len() >= self.limits.open_messages {
-            self.evict_oldest(out);
+    /// Opens a message in a free slot, not yet in the touch order.
+    fn open_new(&mut self, key: Key, qid: &str, ev: &LineEvent<'_>, out: &mut Vec<Message>) -> u32 {
+        while self.open.len() >= self.limits.open_messages && self.oldest != NIL {
+            self.close(self.oldest, false, out);
         }
-        let key: Rc<str> = Rc::from(self.key.as_str());
         let mut m = Message {
             queue_id: qid.to_string(),
             host: ev.host.map(str::to_string),
@@ -530,22 +635,42 @@ impl Correlator {
         }
         let o = Open {
             m,
-            key: key.clone(),
             touch: self.seq,
-            live: Rc::new(Cell::new(self.seq)),
             last_secs: self.now,
             last_delivery: None,
             early_sent_for: None,
             has_origin: false,
         };
-        self.open.insert(key.clone(), Box::new(o));
-        key
+        self.insert(key, o)
     }
 
-    fn link(&mut self, new_qid: String, host: Option<&str>, inherit: Inherit) {
-        let mut k = String::new();
-        make_key(&mut k, &new_qid, host);
-        if let Some(o) = self.open.get_mut(k.as_str()) {
+    /// Puts an open message in a free slot and the table, not yet in the touch order.
+    fn insert(&mut self, key: Key, o: Open) -> u32 {
+        let slot = Slot {
+            key: key.clone(),
+            open: Some(o),
+            prev: NIL,
+            next: NIL,
+        };
+        let at = match self.free.pop() {
+            Some(at) => {
+                self.slots[at as usize] = slot;
+                at
+            }
+            None => {
+                // At most `open_messages` (a `usize` bound) slots are ever in use.
+                self.slots.push(slot);
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 open messages")
+            }
+        };
+        self.open.insert(key, at);
+        at
+    }
+
+    fn link(&mut self, new_qid: &str, host: Option<&str>, inherit: Inherit) {
+        let k = Key::new(new_qid, host);
+        if let Some(&at) = self.open.get(&k) {
+            let o = self.open_at_mut(at);
             if o.m.orig_queue_id.is_none() {
                 o.m.orig_queue_id = Some(inherit.orig_queue_id.clone());
                 o.m.link = inherit.link;
@@ -562,55 +687,40 @@ impl Correlator {
                 None => break,
             }
         }
-        let k: Rc<str> = Rc::from(k);
         self.pending_order.push_back(k.clone());
         self.pending.insert(k, inherit);
     }
 
-    fn evict_oldest(&mut self, out: &mut Vec<Message>) {
-        while let Some(e) = self.lru.pop_front() {
-            if e.is_live() {
-                self.close(&e.key, false, out);
-                return;
-            }
-        }
-    }
-
-    fn close(&mut self, key: &Rc<str>, complete: bool, out: &mut Vec<Message>) {
-        if let Some(o) = self.open.remove(key) {
-            o.live.set(u64::MAX);
+    /// Emits the message in slot `at` and frees the slot; gives back its key.
+    fn close(&mut self, at: u32, complete: bool, out: &mut Vec<Message>) -> Key {
+        self.unlink(at);
+        let slot = &mut self.slots[at as usize];
+        let key = std::mem::take(&mut slot.key);
+        if let Some(o) = slot.open.take() {
+            self.open.remove(&key);
+            self.free.push(at);
             let mut m = o.m;
             m.complete = complete;
             m.direction = self.direction(&m);
             out.push(m);
         }
+        key
     }
 
     fn run_timers(&mut self, out: &mut Vec<Message>) {
         let now = self.now;
         let timeout = i64::try_from(self.limits.message_timeout_s).unwrap_or(i64::MAX);
-        while let Some(e) = self.lru.front() {
-            if !e.is_live() {
-                self.lru.pop_front();
-                continue;
-            }
-            if self
-                .open
-                .get(&e.key)
-                .is_none_or(|o| o.last_secs.saturating_add(timeout) >= now)
-            {
-                break;
-            }
-            let key = e.key.clone();
-            self.lru.pop_front();
-            self.close(&key, false, out);
+        while self.oldest != NIL
+            && self.open_at(self.oldest).last_secs.saturating_add(timeout) < now
+        {
+            self.close(self.oldest, false, out);
         }
-        while let Some((due, _, _)) = self.early.front() {
-            if *due > now {
+        while let Some(&(due, at, seq)) = self.early.front() {
+            if due > now {
                 break;
             }
-            let (_, key, seq) = self.early.pop_front().expect("front");
-            let Some(o) = self.open.get_mut(&key) else {
+            self.early.pop_front();
+            let Some(o) = self.slots[at as usize].open.as_mut() else {
                 continue;
             };
             // Only news is worth an early record: a recipient whose outcome changed since the last record
@@ -632,12 +742,6 @@ impl Correlator {
                 m.direction = self.direction(&m);
                 out.push(m);
             }
-        }
-    }
-
-    fn compact(&mut self) {
-        if self.lru.len() > 2 * self.open.len() + 1024 {
-            self.lru.retain(LruEntry::is_live);
         }
     }
 
@@ -680,24 +784,32 @@ impl Correlator {
 
     /// The correlation state, for `--state`.
     pub fn export(&self) -> CorrelatorState {
-        let mut live: Vec<(&Rc<str>, &Open)> = self.open.iter().map(|(k, o)| (k, &**o)).collect();
+        let mut live = Vec::with_capacity(self.open.len());
+        let mut at = self.oldest;
+        while at != NIL {
+            let s = &self.slots[at as usize];
+            if let Some(o) = &s.open {
+                live.push((&s.key, o));
+            }
+            at = s.next;
+        }
         live.sort_by_key(|(_, o)| o.touch);
         CorrelatorState {
             now: self.now,
             seq: self.seq,
             open: live
                 .into_iter()
-                .map(|(k, o)| (k.to_string(), o.clone()))
+                .map(|(k, o)| (k.to_text(), o.clone()))
                 .collect(),
             pending: self
                 .pending_order
                 .iter()
-                .filter_map(|k| Some((k.to_string(), self.pending.get(k)?.clone())))
+                .filter_map(|k| Some((k.to_text(), self.pending.get(k)?.clone())))
                 .collect(),
             removed: self
                 .removed
                 .iter()
-                .map(|(t, k)| (*t, k.to_string()))
+                .map(|(t, k)| (*t, k.to_text()))
                 .collect(),
         }
     }
@@ -706,49 +818,40 @@ impl Correlator {
     pub fn import(&mut self, st: CorrelatorState) {
         self.now = st.now;
         self.seq = st.seq;
-        for (k, mut o) in st.open {
-            let k: Rc<str> = Rc::from(k);
-            o.key = k.clone();
-            o.live = Rc::new(Cell::new(o.touch));
-            self.lru.push_back(LruEntry {
-                seq: o.touch,
-                live: o.live.clone(),
-                key: k.clone(),
-            });
-            if let Some((seq, at)) = o.last_delivery {
-                if o.early_sent_for != Some(seq) {
-                    self.early
-                        .push_back((at.saturating_add(EARLY_AFTER_S), k.clone(), seq));
-                }
+        for (k, o) in st.open {
+            let k = Key::of_text(&k);
+            // A key twice in a state: the later entry stands.
+            if let Some(&old) = self.open.get(&k) {
+                self.unlink(old);
+                self.slots[old as usize].open = None;
+                self.slots[old as usize].key = Key::default();
+                self.free.push(old);
+                self.open.remove(&k);
             }
-            self.open.insert(k, Box::new(o));
+            let due = match o.last_delivery {
+                Some((seq, at)) if o.early_sent_for != Some(seq) => {
+                    Some((at.saturating_add(EARLY_AFTER_S), seq))
+                }
+                _ => None,
+            };
+            let at = self.insert(k, o);
+            self.make_newest(at);
+            if let Some((due, seq)) = due {
+                self.early.push_back((due, at, seq));
+            }
         }
         self.early.make_contiguous().sort_by_key(|(due, _, _)| *due);
         for (k, inherit) in st.pending {
-            let k: Rc<str> = Rc::from(k);
+            let k = Key::of_text(&k);
             self.pending_order.push_back(k.clone());
             self.pending.insert(k, inherit);
         }
         self.removed = st
             .removed
             .into_iter()
-            .map(|(t, k)| (t, Rc::from(k)))
+            .map(|(t, k)| (t, Key::of_text(&k)))
             .collect();
         self.removed_keys = self.removed.iter().map(|(t, k)| (k.clone(), *t)).collect();
-    }
-}
-
-/// A place in the touch order; current while the message's live number is still `seq`.
-#[derive(Debug)]
-struct LruEntry {
-    seq: u64,
-    live: Rc<Cell<u64>>,
-    key: Rc<str>,
-}
-
-impl LruEntry {
-    fn is_live(&self) -> bool {
-        self.live.get() == self.seq
     }
 }
 
@@ -762,13 +865,6 @@ pub struct CorrelatorState {
     removed: Vec<(i64, String)>,
 }
 
-fn make_key(buf: &mut String, qid: &str, host: Option<&str>) {
-    buf.clear();
-    buf.push_str(qid);
-    buf.push('\u{0}');
-    buf.push_str(host.unwrap_or(""));
-}
-
 /// What a line did to its message beyond filling fields.
 enum Effect {
     None,
@@ -780,17 +876,9 @@ enum Effect {
     LinkFrom(String),
 }
 
-/// Marks an open message as touched by the line `seq` (LRU order, times), then folds the line into it.
-fn touch(
-    o: &mut Open,
-    lru: &mut VecDeque<LruEntry>,
-    ev: &LineEvent<'_>,
-    seq: u64,
-    now: i64,
-    relays: &[IpNet],
-) -> Effect {
+/// Marks an open message as touched by the line `seq` (times), then folds the line into it.
+fn touch(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet]) -> Effect {
     o.touch = seq;
-    o.live.set(seq);
     o.last_secs = now;
     if let Some(t) = ev.time {
         if o.m.time_first.is_none_or(|f| t < f) {
@@ -800,11 +888,6 @@ fn touch(
             o.m.time_last = Some(t);
         }
     }
-    lru.push_back(LruEntry {
-        seq,
-        live: o.live.clone(),
-        key: o.key.clone(),
-    });
     apply(o, ev, seq, now, relays)
 }
 

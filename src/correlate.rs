@@ -20,7 +20,7 @@ use std::collections::{HashMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
-use crate::event::{LineEvent, Tag};
+use crate::event::{LineEvent, Tag, Value};
 use crate::hash::FxBuild;
 use crate::net::IpNet;
 use crate::postfix::lex;
@@ -355,23 +355,48 @@ struct Open {
     has_origin: bool,
 }
 
-/// Longest `QUEUEID\0HOST` held inside a [`Key`]; Postfix's ids and host names fit many times over.
-const INLINE_KEY: usize = 38;
+/// Longest `QUEUEID\0HOST` held inside a [`Key`]: five words less the length byte. Postfix's queue ids
+/// (at most 24 characters) and ordinary host names fit.
+const INLINE_KEY: usize = 39;
 
 /// What identifies a message: its queue id and the host that logged it, as the text `QUEUEID\0HOST` (the
-/// form the state file keeps). Held inline, so that the look-up every line makes neither allocates nor
-/// follows a pointer to compare; only a longer text than any Postfix writes is boxed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// form the state file keeps). Held inline as words, so that the look-up every line makes neither
+/// allocates nor follows a pointer, and hashes and compares five words; only a text longer than any
+/// Postfix writes is boxed.
+#[derive(Debug, Clone)]
 enum Key {
-    Inline { len: u8, text: [u8; INLINE_KEY] },
+    /// The text's bytes in order, then zeros, with its length in the last byte.
+    Inline([u64; 5]),
     Boxed(Box<str>),
 }
 
 impl Default for Key {
     fn default() -> Key {
-        Key::Inline {
-            len: 0,
-            text: [0; INLINE_KEY],
+        Key::Inline([0; 5])
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        match (self, other) {
+            // Branch-free: the keys of a probe usually differ in the first word already, but are as often
+            // equal, and a mispredicted branch costs more than five `xor`s.
+            (Key::Inline(a), Key::Inline(b)) => {
+                a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+            }
+            (Key::Boxed(a), Key::Boxed(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Key::Inline(words) => words.iter().for_each(|w| state.write_u64(*w)),
+            Key::Boxed(s) => state.write(s.as_bytes()),
         }
     }
 }
@@ -383,13 +408,10 @@ impl Key {
         if len > INLINE_KEY {
             return Key::Boxed(format!("{qid}\u{0}{host}").into());
         }
-        let mut text = [0; INLINE_KEY];
+        let mut text = [0; 40];
         text[..qid.len()].copy_from_slice(qid.as_bytes());
         text[qid.len() + 1..len].copy_from_slice(host.as_bytes());
-        Key::Inline {
-            len: len as u8,
-            text,
-        }
+        Key::inline(text, len)
     }
 
     /// The key of a state file's `QUEUEID\0HOST` text.
@@ -397,18 +419,31 @@ impl Key {
         if s.len() > INLINE_KEY {
             return Key::Boxed(s.into());
         }
-        let mut text = [0; INLINE_KEY];
+        let mut text = [0; 40];
         text[..s.len()].copy_from_slice(s.as_bytes());
-        Key::Inline {
-            len: s.len() as u8,
-            text,
+        Key::inline(text, s.len())
+    }
+
+    fn inline(mut text: [u8; 40], len: usize) -> Key {
+        text[INLINE_KEY] = len as u8;
+        let mut words = [0; 5];
+        for (w, b) in words.iter_mut().zip(text.chunks_exact(8)) {
+            *w = u64::from_le_bytes(b.try_into().expect("8 bytes"));
         }
+        Key::Inline(words)
     }
 
     fn to_text(&self) -> String {
         match self {
-            // Always whole UTF-8: it was written from two `&str` and a NUL.
-            Key::Inline { len, text } => String::from_utf8_lossy(&text[..usize::from(*len)]).into(),
+            Key::Inline(words) => {
+                let mut text = [0; 40];
+                for (b, w) in text.chunks_exact_mut(8).zip(words) {
+                    b.copy_from_slice(&w.to_le_bytes());
+                }
+                let len = usize::from(text[INLINE_KEY]).min(INLINE_KEY);
+                // Always whole UTF-8: it was written from `&str`s and a NUL.
+                String::from_utf8_lossy(&text[..len]).into()
+            }
             Key::Boxed(s) => s.to_string(),
         }
     }
@@ -496,8 +531,8 @@ impl Correlator {
         let Some(qid) = ev.queue_id else { return };
         self.seq += 1;
         let key = Key::new(qid, ev.host);
-        let kind = ev.kind;
-        let opener = matches!(kind, "smtpd.client" | "pickup.submission");
+        let act = Act::of(ev.kind);
+        let opener = act.opens();
         let (seq, now) = (self.seq, self.now);
         let at = match self.open.get(&key).copied() {
             Some(at) if !(opener && self.open_at(at).has_origin) => at,
@@ -516,7 +551,7 @@ impl Correlator {
         };
         self.make_newest(at);
         let o = self.slots[at as usize].open.as_mut().expect("open slot");
-        let effect = touch(o, ev, seq, now, &self.filter_relays);
+        let effect = touch(o, ev, act, seq, now, &self.filter_relays);
         match effect {
             Effect::None => {}
             Effect::Delivered => self
@@ -529,10 +564,10 @@ impl Correlator {
             }
             Effect::LinkTo(new_qid, link) => {
                 let inherit = Inherit::of(&self.open_at(at).m, link);
-                self.link(&new_qid, ev.host, inherit);
+                self.link(new_qid, ev.host, inherit);
             }
             Effect::LinkFrom(orig_qid) => {
-                if let Some(&orig) = self.open.get(&Key::new(&orig_qid, ev.host)) {
+                if let Some(&orig) = self.open.get(&Key::new(orig_qid, ev.host)) {
                     let inherit = Inherit::of(&self.open_at(orig).m, Link::ContentFilter);
                     self.open_at_mut(at).m.inherit(&inherit);
                 }
@@ -866,18 +901,178 @@ pub struct CorrelatorState {
 }
 
 /// What a line did to its message beyond filling fields.
-enum Effect {
+enum Effect<'e> {
     None,
     Delivered,
     Removed,
     /// This message continues as (or is reported on by) the message with that queue id.
-    LinkTo(String, Link),
+    LinkTo(&'e str, Link),
     /// This message continues the one with that queue id.
-    LinkFrom(String),
+    LinkFrom(&'e str),
+}
+
+/// What a line's kind can do to its message, decided once per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Client,
+    Pickup,
+    MessageId,
+    HeaderWarning,
+    CleanupReject,
+    Queued,
+    Expired,
+    /// `smtpd.reject`, `smtpd.milter-reject`: a recipient, or the whole message after DATA.
+    Reject,
+    /// `cleanup.milter-reject`: always the whole message.
+    MilterReject,
+    Bounce,
+    Removed,
+    Delivery,
+    /// Touches the message (times, order) and nothing else.
+    Touch,
+}
+
+impl Act {
+    fn of(kind: &str) -> Act {
+        match kind {
+            "smtpd.client" => Act::Client,
+            "pickup.submission" => Act::Pickup,
+            "cleanup.message-id" => Act::MessageId,
+            "cleanup.header-warning" => Act::HeaderWarning,
+            "cleanup.reject" => Act::CleanupReject,
+            "qmgr.queued" => Act::Queued,
+            "qmgr.expired" => Act::Expired,
+            "smtpd.reject" | "smtpd.milter-reject" => Act::Reject,
+            "cleanup.milter-reject" => Act::MilterReject,
+            "bounce.notification" => Act::Bounce,
+            _ if kind.ends_with(".removed") => Act::Removed,
+            _ if kind.ends_with(".delivery") => Act::Delivery,
+            _ => Act::Touch,
+        }
+    }
+
+    /// A line that opens a message (a second one means the queue id was reused).
+    fn opens(self) -> bool {
+        matches!(self, Act::Client | Act::Pickup)
+    }
+}
+
+/// A field of the line, if it has one of that name.
+type Found<'e, 'a> = Option<&'e Value<'a>>;
+
+/// The fields correlation reads, found in one pass over the line's fields rather than one scan per name.
+/// Each holds the first field of its name, as [`LineEvent::get`] would give it.
+#[derive(Default)]
+struct Fields<'e, 'a> {
+    src_ip: Found<'e, 'a>,
+    src_host: Found<'e, 'a>,
+    src_port: Found<'e, 'a>,
+    user: Found<'e, 'a>,
+    orig_queue_id: Found<'e, 'a>,
+    sender: Found<'e, 'a>,
+    uid: Found<'e, 'a>,
+    internet_message_id: Found<'e, 'a>,
+    email_subject: Found<'e, 'a>,
+    file_name: Found<'e, 'a>,
+    additional_info: Found<'e, 'a>,
+    bytes: Found<'e, 'a>,
+    num_recipients: Found<'e, 'a>,
+    dest_email_address: Found<'e, 'a>,
+    reject_dsn: Found<'e, 'a>,
+    smtp_command: Found<'e, 'a>,
+    ndr_queue_id: Found<'e, 'a>,
+    result: Found<'e, 'a>,
+    orig_to: Found<'e, 'a>,
+    dest_ip: Found<'e, 'a>,
+    dsn: Found<'e, 'a>,
+    dest_host: Found<'e, 'a>,
+    dest_port: Found<'e, 'a>,
+    delay: Found<'e, 'a>,
+    queued_as: Found<'e, 'a>,
+}
+
+impl<'e, 'a> Fields<'e, 'a> {
+    fn of(ev: &'e LineEvent<'a>) -> Fields<'e, 'a> {
+        let mut f = Fields::default();
+        for (name, v) in &ev.fields {
+            // By length first: one jump, then at most a few comparisons of equal length.
+            let slot = match name.len() {
+                3 => match *name {
+                    "uid" => &mut f.uid,
+                    "dsn" => &mut f.dsn,
+                    _ => continue,
+                },
+                4 if *name == "user" => &mut f.user,
+                5 => match *name {
+                    "bytes" => &mut f.bytes,
+                    "delay" => &mut f.delay,
+                    _ => continue,
+                },
+                6 => match *name {
+                    "src_ip" => &mut f.src_ip,
+                    "sender" => &mut f.sender,
+                    "result" => &mut f.result,
+                    _ => continue,
+                },
+                7 => match *name {
+                    "orig_to" => &mut f.orig_to,
+                    "dest_ip" => &mut f.dest_ip,
+                    _ => continue,
+                },
+                8 => match *name {
+                    "src_host" => &mut f.src_host,
+                    "src_port" => &mut f.src_port,
+                    _ => continue,
+                },
+                9 => match *name {
+                    "dest_host" => &mut f.dest_host,
+                    "dest_port" => &mut f.dest_port,
+                    "file_name" => &mut f.file_name,
+                    "queued_as" => &mut f.queued_as,
+                    _ => continue,
+                },
+                10 if *name == "reject_dsn" => &mut f.reject_dsn,
+                12 => match *name {
+                    "smtp_command" => &mut f.smtp_command,
+                    "ndr_queue_id" => &mut f.ndr_queue_id,
+                    _ => continue,
+                },
+                13 => match *name {
+                    "orig_queue_id" => &mut f.orig_queue_id,
+                    "email_subject" => &mut f.email_subject,
+                    _ => continue,
+                },
+                14 if *name == "num_recipients" => &mut f.num_recipients,
+                15 if *name == "additional_info" => &mut f.additional_info,
+                18 if *name == "dest_email_address" => &mut f.dest_email_address,
+                19 if *name == "internet_message_id" => &mut f.internet_message_id,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(v);
+            }
+        }
+        f
+    }
+}
+
+fn text<'e>(v: Found<'e, '_>) -> Option<&'e str> {
+    v.and_then(Value::as_str)
+}
+
+fn int(v: Found<'_, '_>) -> Option<i64> {
+    v.and_then(Value::as_int)
 }
 
 /// Marks an open message as touched by the line `seq` (times), then folds the line into it.
-fn touch(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet]) -> Effect {
+fn touch<'e>(
+    o: &mut Open,
+    ev: &'e LineEvent<'_>,
+    act: Act,
+    seq: u64,
+    now: i64,
+    relays: &[IpNet],
+) -> Effect<'e> {
     o.touch = seq;
     o.last_secs = now;
     if let Some(t) = ev.time {
@@ -888,36 +1083,46 @@ fn touch(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet])
             o.m.time_last = Some(t);
         }
     }
-    apply(o, ev, seq, now, relays)
+    if act == Act::Touch {
+        return Effect::None;
+    }
+    apply(o, ev, act, &Fields::of(ev), seq, now, relays)
 }
 
 /// Folds one line into its open message.
-fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet]) -> Effect {
+fn apply<'e>(
+    o: &mut Open,
+    ev: &LineEvent<'_>,
+    act: Act,
+    f: &Fields<'e, '_>,
+    seq: u64,
+    now: i64,
+    relays: &[IpNet],
+) -> Effect<'e> {
     let m = &mut o.m;
-    let kind = ev.kind;
-    match kind {
-        "smtpd.client" => {
+    match act {
+        Act::Client => {
             o.has_origin = true;
-            if let Some(ip) = ev.get_str("src_ip") {
+            if let Some(ip) = text(f.src_ip) {
                 m.src_ip = Some(ip.to_string());
-                m.src_host = ev.get_str("src_host").map(str::to_string);
-                m.src_port = ev.get_int("src_port").and_then(|p| u16::try_from(p).ok());
+                m.src_host = text(f.src_host).map(str::to_string);
+                m.src_port = int(f.src_port).and_then(|p| u16::try_from(p).ok());
             }
-            set_if_none(&mut m.user, ev.get_str("user"));
-            if let Some(orig) = ev.get_str("orig_queue_id") {
+            set_if_none(&mut m.user, text(f.user));
+            if let Some(orig) = text(f.orig_queue_id) {
                 m.orig_queue_id = Some(orig.to_string());
                 m.link = Some(Link::ContentFilter);
-                return Effect::LinkFrom(orig.to_string());
+                return Effect::LinkFrom(orig);
             }
         }
-        "pickup.submission" => {
+        Act::Pickup => {
             o.has_origin = true;
             m.local_submission = true;
-            set_if_none(&mut m.sender, ev.get_str("sender"));
+            set_if_none(&mut m.sender, text(f.sender));
             // The submitting account: pickup logs its login name as an unqualified sender; with
             // `sendmail -f` the sender is whatever was given, and only the uid names the account.
             if m.user.is_none() {
-                m.user = match (ev.get_str("sender"), ev.get_int("uid")) {
+                m.user = match (text(f.sender), int(f.uid)) {
                     (Some(s), _) if !s.is_empty() && !s.contains('@') => Some(s.to_string()),
                     (_, Some(uid)) => Some(format!("uid:{uid}")),
                     (Some(s), None) => {
@@ -927,36 +1132,33 @@ fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet])
                 };
             }
         }
-        "cleanup.message-id" => set_if_none(
-            &mut m.internet_message_id,
-            ev.get_str("internet_message_id"),
-        ),
-        "cleanup.header-warning" => header_check(m, ev),
-        "cleanup.reject" => {
-            header_check(m, ev);
+        Act::MessageId => set_if_none(&mut m.internet_message_id, text(f.internet_message_id)),
+        Act::HeaderWarning => header_check(m, f),
+        Act::CleanupReject => {
+            header_check(m, f);
             m.rejected = Some(
-                ev.get_str("additional_info")
+                text(f.additional_info)
                     .unwrap_or("rejected by cleanup")
                     .to_string(),
             );
             // Cleanup names one recipient (the last); the message as a whole was refused.
-            reject_recipient(m, ev);
+            reject_recipient(m, f);
             // Cleanup throws the queue file away: no `removed` will follow.
             return Effect::Removed;
         }
-        "qmgr.queued" => {
-            if let Some(s) = ev.get_str("sender") {
+        Act::Queued => {
+            if let Some(s) = text(f.sender) {
                 m.sender = Some(s.to_string());
             }
-            if let Some(b) = ev.get_int("bytes") {
+            if let Some(b) = int(f.bytes) {
                 m.bytes = Some(b);
             }
-            if let Some(n) = ev.get_int("num_recipients") {
+            if let Some(n) = int(f.num_recipients) {
                 m.num_recipients = Some(m.num_recipients.map_or(n, |k| k.max(n)));
             }
         }
-        "qmgr.expired" => {
-            set_if_none(&mut m.sender, ev.get_str("sender"));
+        Act::Expired => {
+            set_if_none(&mut m.sender, text(f.sender));
             for r in m
                 .recipients
                 .iter_mut()
@@ -965,94 +1167,95 @@ fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet])
                 r.status = Status::Expired;
             }
         }
-        "smtpd.reject" | "smtpd.milter-reject" | "cleanup.milter-reject" => {
-            reject_recipient(m, ev);
+        Act::Reject | Act::MilterReject => {
+            reject_recipient(m, f);
             // After DATA the whole message is refused, and its queue file goes without a `removed` line.
-            let whole = kind == "cleanup.milter-reject"
+            let whole = act == Act::MilterReject
                 || matches!(
-                    ev.get_str("smtp_command"),
+                    text(f.smtp_command),
                     Some("DATA" | "END-OF-MESSAGE" | "BDAT")
                 );
             if whole {
-                m.rejected = Some(
-                    ev.get_str("additional_info")
-                        .unwrap_or("rejected")
-                        .to_string(),
-                );
+                m.rejected = Some(text(f.additional_info).unwrap_or("rejected").to_string());
                 return Effect::Removed;
             }
         }
-        "bounce.notification" => {
-            if let Some(ndr) = ev.get_str("ndr_queue_id") {
-                return Effect::LinkTo(ndr.to_string(), Link::Bounce);
+        Act::Bounce => {
+            if let Some(ndr) = text(f.ndr_queue_id) {
+                return Effect::LinkTo(ndr, Link::Bounce);
             }
         }
-        _ if kind.ends_with(".removed") => return Effect::Removed,
-        _ if kind.ends_with(".delivery") => return delivery(o, ev, seq, now, relays),
-        _ => {}
+        Act::Removed => return Effect::Removed,
+        Act::Delivery => return delivery(o, ev, f, seq, now, relays),
+        Act::Touch => {}
     }
     Effect::None
 }
 
 /// A refused recipient (`reject:` lines name one in `to=`), and the sender they name.
-fn reject_recipient(m: &mut Message, ev: &LineEvent<'_>) {
-    if let Some(to) = ev.get_str("dest_email_address") {
+fn reject_recipient(m: &mut Message, f: &Fields<'_, '_>) {
+    if let Some(to) = text(f.dest_email_address) {
         let r = m.recipient_mut(to, None, Status::Rejected);
         r.status = Status::Rejected;
         r.attempts += 1;
-        assign(&mut r.dsn, ev.get_str("reject_dsn"));
-        assign(&mut r.response, ev.get_str("additional_info"));
+        assign(&mut r.dsn, text(f.reject_dsn));
+        assign(&mut r.response, text(f.additional_info));
     }
-    set_if_none(&mut m.sender, ev.get_str("sender"));
+    set_if_none(&mut m.sender, text(f.sender));
 }
 
 /// A header or body check line: subject, attachment name, and the client and sender as fallbacks.
-fn header_check(m: &mut Message, ev: &LineEvent<'_>) {
-    set_if_none(&mut m.email_subject, ev.get_str("email_subject"));
-    if let Some(name) = ev.get_str("file_name") {
+fn header_check(m: &mut Message, f: &Fields<'_, '_>) {
+    set_if_none(&mut m.email_subject, text(f.email_subject));
+    if let Some(name) = text(f.file_name) {
         if !m.attachments.iter().any(|a| a == name) {
             m.attachments.push(name.to_string());
         }
     }
     if m.src_ip.is_none() {
-        set_if_none(&mut m.src_ip, ev.get_str("src_ip"));
-        set_if_none(&mut m.src_host, ev.get_str("src_host"));
+        set_if_none(&mut m.src_ip, text(f.src_ip));
+        set_if_none(&mut m.src_host, text(f.src_host));
     }
-    set_if_none(&mut m.sender, ev.get_str("sender"));
+    set_if_none(&mut m.sender, text(f.sender));
 }
 
 /// A delivery-status line: one recipient's attempt.
-fn delivery(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet]) -> Effect {
+fn delivery<'e>(
+    o: &mut Open,
+    ev: &LineEvent<'_>,
+    f: &Fields<'e, '_>,
+    seq: u64,
+    now: i64,
+    relays: &[IpNet],
+) -> Effect<'e> {
     let (Some(to), Some(status)) = (
-        ev.get_str("dest_email_address"),
-        ev.get_str("result").and_then(Status::of_delivery),
+        text(f.dest_email_address),
+        text(f.result).and_then(Status::of_delivery),
     ) else {
         return Effect::None;
     };
     let local = !matches!(ev.daemon, Some("smtp"));
-    let r = o.m.recipient_mut(to, ev.get_str("orig_to"), status);
+    let r = o.m.recipient_mut(to, text(f.orig_to), status);
     r.status = status;
     r.attempts += 1;
     // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
     // The address is parsed once for all the relays.
-    let dest_ip = ev.get_str("dest_ip");
+    let dest_ip = text(f.dest_ip);
     r.local = (local && dest_ip.is_none())
         || dest_ip
             .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
             .is_some_and(|ip| relays.iter().any(|n| n.contains(ip)));
-    assign(&mut r.dsn, ev.get_str("dsn"));
-    assign(&mut r.dest_host, ev.get_str("dest_host"));
-    assign(&mut r.dest_ip, ev.get_str("dest_ip"));
-    r.dest_port = ev.get_int("dest_port").and_then(|p| u16::try_from(p).ok());
-    r.delay = ev.get("delay").and_then(|v| v.as_f64());
-    assign(&mut r.response, ev.get_str("additional_info"));
+    assign(&mut r.dsn, text(f.dsn));
+    assign(&mut r.dest_host, text(f.dest_host));
+    assign(&mut r.dest_ip, dest_ip);
+    r.dest_port = int(f.dest_port).and_then(|p| u16::try_from(p).ok());
+    r.delay = f.delay.and_then(Value::as_f64);
+    assign(&mut r.response, text(f.additional_info));
     o.last_delivery = Some((seq, now));
-    if let (Some(next), Status::Sent) = (ev.get_str("queued_as"), status) {
-        let forwarded = ev
-            .get_str("additional_info")
-            .is_some_and(|t| t.contains("forwarded as"));
+    if let (Some(next), Status::Sent) = (text(f.queued_as), status) {
+        let forwarded = text(f.additional_info).is_some_and(|t| t.contains("forwarded as"));
         return Effect::LinkTo(
-            next.to_string(),
+            next,
             if forwarded {
                 Link::Forward
             } else {

@@ -260,6 +260,7 @@ impl Message {
     }
 
     /// Takes over what a filtered or forwarded copy did not log itself.
+    #[cold]
     fn inherit(&mut self, from: &Inherit) {
         fill(&mut self.user, &from.user);
         let own_client = self.src_ip.as_deref().is_some_and(|ip| !is_loopback(ip));
@@ -320,6 +321,7 @@ struct Inherit {
 }
 
 impl Inherit {
+    #[cold]
     fn of(m: &Message, link: Link) -> Inherit {
         let pass_on = link != Link::Bounce;
         Inherit {
@@ -452,14 +454,21 @@ impl Key {
 /// No slot: the end of the LRU list.
 const NIL: u32 = u32::MAX;
 
+/// The list of slots in the order their messages were last touched, oldest first: the order of eviction
+/// and time-outs.
+const TOUCHED: usize = 0;
+/// The list of slots whose early-record timer is armed, in the order of their latest delivery: the order
+/// the timers fall due (`rules.md` E.3.4). A message is in it once however often it was delivered to.
+const EARLY: usize = 1;
+
 /// A place for one open message. Slots are reused, so opening a message allocates nothing of its own, and
-/// they form a list in the order the messages were last touched, oldest first.
+/// are chained into the lists [`TOUCHED`] and [`EARLY`], which need no garbage collection.
 #[derive(Debug)]
 struct Slot {
     key: Key,
     open: Option<Open>,
-    prev: u32,
-    next: u32,
+    prev: [u32; 2],
+    next: [u32; 2],
 }
 
 /// The correlation stage: the open messages and the timers over them.
@@ -474,12 +483,9 @@ pub struct Correlator {
     slots: Vec<Slot>,
     /// Empty slots, reused last-freed first (still in cache).
     free: Vec<u32>,
-    /// Ends of the touch order: the least and the most recently touched open message.
-    oldest: u32,
-    newest: u32,
-    /// Early-emission timers: (due, slot, delivery seq). A delivery seq belongs to one line and so to one
-    /// message, which tells whether the slot still holds the message the timer was set for.
-    early: VecDeque<(i64, u32, u64)>,
+    /// Ends of the lists [`TOUCHED`] and [`EARLY`].
+    first: [u32; 2],
+    last: [u32; 2],
     /// Recently removed keys, for the out-of-order grace.
     removed: VecDeque<(i64, Key)>,
     removed_keys: HashMap<Key, i64, FxBuild>,
@@ -503,9 +509,8 @@ impl Correlator {
             open: HashMap::default(),
             slots: Vec::new(),
             free: Vec::new(),
-            oldest: NIL,
-            newest: NIL,
-            early: VecDeque::new(),
+            first: [NIL; 2],
+            last: [NIL; 2],
             removed: VecDeque::new(),
             removed_keys: HashMap::default(),
             pending: HashMap::default(),
@@ -549,38 +554,57 @@ impl Correlator {
                 self.open_new(key, qid, ev, out)
             }
         };
-        self.make_newest(at);
+        self.push_last(TOUCHED, at);
         let o = self.slots[at as usize].open.as_mut().expect("open slot");
         let effect = touch(o, ev, act, seq, now, &self.filter_relays);
         match effect {
             Effect::None => {}
-            Effect::Delivered => self
-                .early
-                .push_back((now.saturating_add(EARLY_AFTER_S), at, seq)),
-            Effect::Removed => {
-                let key = self.close(at, true, out);
-                self.removed_keys.insert(key.clone(), now);
-                self.removed.push_back((now, key));
+            // The timer of an earlier delivery, if armed, is superseded: the message moves to the end.
+            Effect::Delivered => self.push_last(EARLY, at),
+            Effect::Removed => self.removed(at, out),
+            Effect::DeliveredAs(new_qid, link) => {
+                self.unlink(EARLY, at);
+                self.link_to(at, new_qid, ev.host, link);
             }
-            Effect::LinkTo(new_qid, link) => {
-                let inherit = Inherit::of(&self.open_at(at).m, link);
-                self.link(new_qid, ev.host, inherit);
-            }
-            Effect::LinkFrom(orig_qid) => {
-                if let Some(&orig) = self.open.get(&Key::new(orig_qid, ev.host)) {
-                    let inherit = Inherit::of(&self.open_at(orig).m, Link::ContentFilter);
-                    self.open_at_mut(at).m.inherit(&inherit);
-                }
-            }
+            Effect::LinkTo(new_qid, link) => self.link_to(at, new_qid, ev.host, link),
+            Effect::LinkFrom(orig_qid) => self.link_from(at, orig_qid, ev.host),
+        }
+    }
+
+    /// Closes a message whose `removed` line (or whole rejection) was read, and remembers its key for
+    /// the grace period.
+    #[inline(never)]
+    fn removed(&mut self, at: u32, out: &mut Vec<Message>) {
+        let now = self.now;
+        let key = self.close(at, true, out);
+        // Entries past the grace go now rather than at the next stray line, which may be long in coming;
+        // `recently_removed` would drop exactly these first.
+        self.prune_removed();
+        self.removed_keys.insert(key.clone(), now);
+        self.removed.push_back((now, key));
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn link_to(&mut self, at: u32, new_qid: &str, host: Option<&str>, link: Link) {
+        let inherit = Inherit::of(&self.open_at(at).m, link);
+        self.link(new_qid, host, inherit);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn link_from(&mut self, at: u32, orig_qid: &str, host: Option<&str>) {
+        if let Some(&orig) = self.open.get(&Key::new(orig_qid, host)) {
+            let inherit = Inherit::of(&self.open_at(orig).m, Link::ContentFilter);
+            self.open_at_mut(at).m.inherit(&inherit);
         }
     }
 
     /// Emits every open message (end of input), oldest first.
     pub fn flush(&mut self, out: &mut Vec<Message>) {
-        while self.oldest != NIL {
-            self.close(self.oldest, false, out);
+        while self.first[TOUCHED] != NIL {
+            self.close(self.first[TOUCHED], false, out);
         }
-        self.early.clear();
     }
 
     fn open_at(&self, at: u32) -> &Open {
@@ -591,45 +615,45 @@ impl Correlator {
         self.slots[at as usize].open.as_mut().expect("open slot")
     }
 
-    /// Takes a slot out of the touch order.
-    fn unlink(&mut self, at: u32) {
-        let (prev, next) = {
-            let s = &self.slots[at as usize];
-            (s.prev, s.next)
-        };
-        match prev {
-            NIL => self.oldest = next,
-            p => self.slots[p as usize].next = next,
-        }
-        match next {
-            NIL => self.newest = prev,
-            n => self.slots[n as usize].prev = prev,
-        }
-        let s = &mut self.slots[at as usize];
-        s.prev = NIL;
-        s.next = NIL;
-    }
-
-    /// Puts a slot (linked or not) at the newest end of the touch order.
-    fn make_newest(&mut self, at: u32) {
-        if self.newest == at {
+    /// Takes a slot out of a list, if it is in it.
+    fn unlink(&mut self, list: usize, at: u32) {
+        let s = &self.slots[at as usize];
+        let (prev, next) = (s.prev[list], s.next[list]);
+        if prev == NIL && self.first[list] != at {
             return;
         }
-        let s = &self.slots[at as usize];
-        if s.prev != NIL || s.next != NIL || self.oldest == at {
-            self.unlink(at);
+        match prev {
+            NIL => self.first[list] = next,
+            p => self.slots[p as usize].next[list] = next,
+        }
+        match next {
+            NIL => self.last[list] = prev,
+            n => self.slots[n as usize].prev[list] = prev,
         }
         let s = &mut self.slots[at as usize];
-        s.prev = self.newest;
-        s.next = NIL;
-        match self.newest {
-            NIL => self.oldest = at,
-            n => self.slots[n as usize].next = at,
-        }
-        self.newest = at;
+        s.prev[list] = NIL;
+        s.next[list] = NIL;
     }
 
-    fn recently_removed(&mut self, key: &Key) -> bool {
+    /// Puts a slot at the end of a list, taking it from where it was in it.
+    fn push_last(&mut self, list: usize, at: u32) {
+        if self.last[list] == at {
+            return;
+        }
+        self.unlink(list, at);
+        let last = self.last[list];
+        let s = &mut self.slots[at as usize];
+        s.prev[list] = last;
+        s.next[list] = NIL;
+        match last {
+            NIL => self.first[list] = at,
+            n => self.slots[n as usize].next[list] = at,
+        }
+        self.last[list] = at;
+    }
+
+    /// Forgets removed keys past the grace period.
+    fn prune_removed(&mut self) {
         while self
             .removed
             .front()
@@ -642,6 +666,12 @@ impl Correlator {
                 }
             }
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn recently_removed(&mut self, key: &Key) -> bool {
+        self.prune_removed();
         // Bounded even when log time stands still (a replayed log): the oldest go first.
         while self.removed.len() > self.limits.open_messages {
             if let Some((t, k)) = self.removed.pop_front() {
@@ -654,9 +684,10 @@ impl Correlator {
     }
 
     /// Opens a message in a free slot, not yet in the touch order.
+    #[inline(never)]
     fn open_new(&mut self, key: Key, qid: &str, ev: &LineEvent<'_>, out: &mut Vec<Message>) -> u32 {
-        while self.open.len() >= self.limits.open_messages && self.oldest != NIL {
-            self.close(self.oldest, false, out);
+        while self.open.len() >= self.limits.open_messages && self.first[TOUCHED] != NIL {
+            self.close(self.first[TOUCHED], false, out);
         }
         let mut m = Message {
             queue_id: qid.to_string(),
@@ -684,8 +715,8 @@ impl Correlator {
         let slot = Slot {
             key: key.clone(),
             open: Some(o),
-            prev: NIL,
-            next: NIL,
+            prev: [NIL; 2],
+            next: [NIL; 2],
         };
         let at = match self.free.pop() {
             Some(at) => {
@@ -702,6 +733,8 @@ impl Correlator {
         at
     }
 
+    #[cold]
+    #[inline(never)]
     fn link(&mut self, new_qid: &str, host: Option<&str>, inherit: Inherit) {
         let k = Key::new(new_qid, host);
         if let Some(&at) = self.open.get(&k) {
@@ -727,8 +760,10 @@ impl Correlator {
     }
 
     /// Emits the message in slot `at` and frees the slot; gives back its key.
+    #[inline(never)]
     fn close(&mut self, at: u32, complete: bool, out: &mut Vec<Message>) -> Key {
-        self.unlink(at);
+        self.unlink(TOUCHED, at);
+        self.unlink(EARLY, at);
         let slot = &mut self.slots[at as usize];
         let key = std::mem::take(&mut slot.key);
         if let Some(o) = slot.open.take() {
@@ -742,37 +777,42 @@ impl Correlator {
         key
     }
 
+    #[inline(never)]
     fn run_timers(&mut self, out: &mut Vec<Message>) {
         let now = self.now;
         let timeout = i64::try_from(self.limits.message_timeout_s).unwrap_or(i64::MAX);
-        while self.oldest != NIL
-            && self.open_at(self.oldest).last_secs.saturating_add(timeout) < now
-        {
-            self.close(self.oldest, false, out);
-        }
-        while let Some(&(due, at, seq)) = self.early.front() {
-            if due > now {
+        while let Some(at) = Some(self.first[TOUCHED]).filter(|&at| at != NIL) {
+            if self.open_at(at).last_secs.saturating_add(timeout) >= now {
                 break;
             }
-            self.early.pop_front();
-            let Some(o) = self.slots[at as usize].open.as_mut() else {
+            self.close(at, false, out);
+        }
+        while let Some(at) = Some(self.first[EARLY]).filter(|&at| at != NIL) {
+            let o = self.open_at_mut(at);
+            // Armed only by a delivery, which set `last_delivery`.
+            let Some((seq, delivered)) = o.last_delivery else {
+                self.unlink(EARLY, at);
                 continue;
             };
+            if delivered.saturating_add(EARLY_AFTER_S) > now {
+                break;
+            }
             // Only news is worth an early record: a recipient whose outcome changed since the last record
             // (a first deferral, a delivery after one), while another still waits. A recipient deferred
             // again and again for days is reported once, not at every retry.
             let pending = o.m.recipients.iter().any(|r| r.status == Status::Deferred);
             let news = o.m.recipients.iter().any(|r| r.reported != Some(r.status));
-            if o.last_delivery.map(|(s, _)| s) == Some(seq)
-                && o.early_sent_for != Some(seq)
-                && pending
-                && news
-            {
+            let record = if o.early_sent_for != Some(seq) && pending && news {
                 o.early_sent_for = Some(seq);
                 for r in &mut o.m.recipients {
                     r.reported = Some(r.status);
                 }
-                let mut m = o.m.clone();
+                Some(o.m.clone())
+            } else {
+                None
+            };
+            self.unlink(EARLY, at);
+            if let Some(mut m) = record {
                 m.complete = false;
                 m.direction = self.direction(&m);
                 out.push(m);
@@ -820,13 +860,13 @@ impl Correlator {
     /// The correlation state, for `--state`.
     pub fn export(&self) -> CorrelatorState {
         let mut live = Vec::with_capacity(self.open.len());
-        let mut at = self.oldest;
+        let mut at = self.first[TOUCHED];
         while at != NIL {
             let s = &self.slots[at as usize];
             if let Some(o) = &s.open {
                 live.push((&s.key, o));
             }
-            at = s.next;
+            at = s.next[TOUCHED];
         }
         live.sort_by_key(|(_, o)| o.touch);
         CorrelatorState {
@@ -853,29 +893,34 @@ impl Correlator {
     pub fn import(&mut self, st: CorrelatorState) {
         self.now = st.now;
         self.seq = st.seq;
+        let mut armed = Vec::new();
         for (k, o) in st.open {
             let k = Key::of_text(&k);
             // A key twice in a state: the later entry stands.
             if let Some(&old) = self.open.get(&k) {
-                self.unlink(old);
+                self.unlink(TOUCHED, old);
                 self.slots[old as usize].open = None;
                 self.slots[old as usize].key = Key::default();
                 self.free.push(old);
                 self.open.remove(&k);
+                armed.retain(|&(_, at)| at != old);
             }
             let due = match o.last_delivery {
                 Some((seq, at)) if o.early_sent_for != Some(seq) => {
-                    Some((at.saturating_add(EARLY_AFTER_S), seq))
+                    Some(at.saturating_add(EARLY_AFTER_S))
                 }
                 _ => None,
             };
             let at = self.insert(k, o);
-            self.make_newest(at);
-            if let Some((due, seq)) = due {
-                self.early.push_back((due, at, seq));
+            self.push_last(TOUCHED, at);
+            if let Some(due) = due {
+                armed.push((due, at));
             }
         }
-        self.early.make_contiguous().sort_by_key(|(due, _, _)| *due);
+        armed.sort_by_key(|&(due, _)| due);
+        for (_, at) in armed {
+            self.push_last(EARLY, at);
+        }
         for (k, inherit) in st.pending {
             let k = Key::of_text(&k);
             self.pending_order.push_back(k.clone());
@@ -904,6 +949,8 @@ pub struct CorrelatorState {
 enum Effect<'e> {
     None,
     Delivered,
+    /// Delivered, and the message continues as the one with that queue id (content filter, forward).
+    DeliveredAs(&'e str, Link),
     Removed,
     /// This message continues as (or is reported on by) the message with that queue id.
     LinkTo(&'e str, Link),
@@ -1117,20 +1164,7 @@ fn apply<'e>(
         }
         Act::Pickup => {
             o.has_origin = true;
-            m.local_submission = true;
-            set_if_none(&mut m.sender, text(f.sender));
-            // The submitting account: pickup logs its login name as an unqualified sender; with
-            // `sendmail -f` the sender is whatever was given, and only the uid names the account.
-            if m.user.is_none() {
-                m.user = match (text(f.sender), int(f.uid)) {
-                    (Some(s), _) if !s.is_empty() && !s.contains('@') => Some(s.to_string()),
-                    (_, Some(uid)) => Some(format!("uid:{uid}")),
-                    (Some(s), None) => {
-                        Some(lex::local_part(s).to_string()).filter(|u| !u.is_empty())
-                    }
-                    (None, None) => None,
-                };
-            }
+            pickup(m, f);
         }
         Act::MessageId => set_if_none(&mut m.internet_message_id, text(f.internet_message_id)),
         Act::HeaderWarning => header_check(m, f),
@@ -1192,7 +1226,27 @@ fn apply<'e>(
     Effect::None
 }
 
+/// A local submission: the sender and the account that submitted it.
+#[cold]
+#[inline(never)]
+fn pickup(m: &mut Message, f: &Fields<'_, '_>) {
+    m.local_submission = true;
+    set_if_none(&mut m.sender, text(f.sender));
+    // The submitting account: pickup logs its login name as an unqualified sender; with
+    // `sendmail -f` the sender is whatever was given, and only the uid names the account.
+    if m.user.is_none() {
+        m.user = match (text(f.sender), int(f.uid)) {
+            (Some(s), _) if !s.is_empty() && !s.contains('@') => Some(s.to_string()),
+            (_, Some(uid)) => Some(format!("uid:{uid}")),
+            (Some(s), None) => Some(lex::local_part(s).to_string()).filter(|u| !u.is_empty()),
+            (None, None) => None,
+        };
+    }
+}
+
 /// A refused recipient (`reject:` lines name one in `to=`), and the sender they name.
+#[cold]
+#[inline(never)]
 fn reject_recipient(m: &mut Message, f: &Fields<'_, '_>) {
     if let Some(to) = text(f.dest_email_address) {
         let r = m.recipient_mut(to, None, Status::Rejected);
@@ -1241,10 +1295,7 @@ fn delivery<'e>(
     // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
     // The address is parsed once for all the relays.
     let dest_ip = text(f.dest_ip);
-    r.local = (local && dest_ip.is_none())
-        || dest_ip
-            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
-            .is_some_and(|ip| relays.iter().any(|n| n.contains(ip)));
+    r.local = (local && dest_ip.is_none()) || dest_ip.is_some_and(|ip| to_relay(ip, relays));
     assign(&mut r.dsn, text(f.dsn));
     assign(&mut r.dest_host, text(f.dest_host));
     assign(&mut r.dest_ip, dest_ip);
@@ -1254,7 +1305,7 @@ fn delivery<'e>(
     o.last_delivery = Some((seq, now));
     if let (Some(next), Status::Sent) = (text(f.queued_as), status) {
         let forwarded = text(f.additional_info).is_some_and(|t| t.contains("forwarded as"));
-        return Effect::LinkTo(
+        return Effect::DeliveredAs(
             next,
             if forwarded {
                 Link::Forward
@@ -1264,4 +1315,177 @@ fn delivery<'e>(
         );
     }
     Effect::Delivered
+}
+
+/// Whether a delivery to `ip` went to one of the content filter's relays. The address is parsed once for
+/// all the relays.
+fn to_relay(ip: &str, relays: &[IpNet]) -> bool {
+    if relays.is_empty() {
+        return false;
+    }
+    let addr = match dotted_quad(ip) {
+        Some(a) => std::net::IpAddr::V4(a),
+        None => match ip.parse() {
+            Ok(a) => a,
+            Err(_) => return false,
+        },
+    };
+    relays.iter().any(|n| n.contains(addr))
+}
+
+/// An IPv4 address in the canonical form std's parser accepts (four decimal octets, no leading zeros);
+/// `None` for anything else, which is then left to that parser. Nearly every relay address is one, and
+/// this is much less code than the general parser on a path run for every delivery.
+fn dotted_quad(s: &str) -> Option<std::net::Ipv4Addr> {
+    let b = s.as_bytes();
+    let mut octets = [0u8; 4];
+    let mut i = 0;
+    for (n, octet) in octets.iter_mut().enumerate() {
+        if n > 0 {
+            if b.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let start = i;
+        let mut v = 0u32;
+        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit() && i - start < 3) {
+            v = v * 10 + u32::from(d - b'0');
+            i += 1;
+        }
+        if i == start || (i - start > 1 && b[start] == b'0') {
+            return None;
+        }
+        *octet = u8::try_from(v).ok()?;
+    }
+    (i == b.len()).then_some(std::net::Ipv4Addr::from(octets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::YearClock;
+
+    fn feed_all(c: &mut Correlator, lines: &[&str]) -> Vec<Message> {
+        let mut clock = YearClock::new(Some(2026), 0, 0);
+        let mut out = Vec::new();
+        for l in lines {
+            c.feed(&crate::engine::parse_line(l, None, &mut clock), &mut out);
+        }
+        out
+    }
+
+    fn correlator(open_messages: usize) -> Correlator {
+        let limits = Limits {
+            open_messages,
+            ..Limits::default()
+        };
+        let relays = crate::Config::default().content_filter_relays().unwrap();
+        Correlator::new(limits, &[], relays)
+    }
+
+    #[test]
+    fn key_text_is_queue_id_nul_host_inline_or_boxed() {
+        let k = Key::new("3TdBX62SWHz9v0T", Some("gds39d"));
+        assert!(matches!(k, Key::Inline(_)));
+        assert_eq!(k.to_text(), "3TdBX62SWHz9v0T\u{0}gds39d");
+        assert_eq!(Key::of_text(&k.to_text()), k);
+        assert_ne!(Key::new("3TdBX62SWHz9v0T", None), k);
+        assert_eq!(Key::new("4F1A2B3C4D", None).to_text(), "4F1A2B3C4D\u{0}");
+        let host = "a-host-name-longer-than-the-inline-room.example";
+        let long = Key::new("4F1A2B3C4D", Some(host));
+        assert!(matches!(long, Key::Boxed(_)));
+        assert_eq!(long.to_text(), format!("4F1A2B3C4D\u{0}{host}"));
+        assert_eq!(Key::of_text(&long.to_text()), long);
+    }
+
+    #[test]
+    fn dotted_quad_agrees_with_the_std_parser() {
+        for s in [
+            "203.0.113.25",
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1.2.3.4.",
+            "1..3.4",
+            "1.2.3.4 ",
+            "1234.1.1.1",
+            "::1",
+            "2001:db8::25",
+            "",
+        ] {
+            assert_eq!(dotted_quad(s), s.parse().ok(), "{s:?}");
+        }
+        let relays = crate::Config::default().content_filter_relays().unwrap();
+        assert!(to_relay("127.0.0.1", &relays));
+        assert!(to_relay("::1", &relays));
+        assert!(!to_relay("142.250.102.27", &relays));
+        assert!(!to_relay("localhost", &relays));
+    }
+
+    /// Lines from tests/fixtures/correlate/interleaved.log.
+    const A_CLIENT: &str = "Mar 18 09:12:01 mx1 postfix/smtpd[2101]: 4F1A2B3C4D: client=wks-17.corp.example[10.1.2.17], sasl_method=LOGIN, sasl_username=jdoe";
+    const B_CLIENT: &str = "Mar 18 09:12:01 mx1 postfix/smtpd[2102]: 5A6B7C8D9E: client=mail-ej1.outside.example[198.51.100.20]:41234";
+    const A_MSGID: &str =
+        "Mar 18 09:12:01 mx1 postfix/cleanup[2105]: 4F1A2B3C4D: message-id=<abc123@corp.example>";
+    const B_REMOVED: &str = "Mar 18 09:12:02 mx1 postfix/qmgr[880]: 5A6B7C8D9E: removed";
+    const A_DEFERRED: &str = "Mar 18 09:12:32 mx1 postfix/smtp[2111]: 4F1A2B3C4D: to=<partner@fabrikam.example>, relay=none, delay=31, delays=0.1/0/30/0, dsn=4.4.1, status=deferred (connect to mx.fabrikam.example[203.0.113.25]:25: Connection timed out)";
+    const ANVIL: &str = "Mar 18 09:23:00 mx1 postfix/anvil[881]: statistics: max connection rate 1/60s for (smtp:10.1.2.17) at Mar 18 09:12:01";
+
+    #[test]
+    fn the_bound_evicts_the_message_touched_least_recently() {
+        let mut c = correlator(2);
+        // A opened first but touched after B: opening a third message evicts B.
+        let out = feed_all(
+            &mut c,
+            &[
+                A_CLIENT,
+                B_CLIENT,
+                A_MSGID,
+                // From tests/fixtures/correlate/reuse.log.
+                "Mar 18 12:00:00 mx1 postfix/pickup[4001]: 1A2B3C4D5E: uid=1000 from=<alice>",
+            ],
+        );
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].queue_id, "5A6B7C8D9E");
+        assert!(!out[0].complete);
+        assert_eq!(c.open_len(), 2);
+    }
+
+    #[test]
+    fn a_removed_slot_is_reused_and_the_order_survives_export() {
+        let mut c = correlator(10);
+        let out = feed_all(&mut c, &[A_CLIENT, B_CLIENT, B_REMOVED, A_MSGID]);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].complete);
+        let out = feed_all(&mut c, &[B_CLIENT]);
+        assert!(out.is_empty());
+        assert_eq!(c.slots.len(), 2, "B's slot was reused");
+        let st = c.export();
+        let keys: Vec<&str> = st.open.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["4F1A2B3C4D\u{0}mx1", "5A6B7C8D9E\u{0}mx1"]);
+        let mut back = correlator(10);
+        back.import(st);
+        let mut out = Vec::new();
+        back.flush(&mut out);
+        let order: Vec<&str> = out.iter().map(|m| m.queue_id.as_str()).collect();
+        assert_eq!(order, ["4F1A2B3C4D", "5A6B7C8D9E"]);
+    }
+
+    #[test]
+    fn an_early_record_goes_out_once_ten_minutes_after_the_deferral() {
+        let mut c = correlator(10);
+        let mut out = feed_all(&mut c, &[A_CLIENT, A_DEFERRED]);
+        assert!(out.is_empty());
+        assert_eq!(c.first[EARLY], c.first[TOUCHED]);
+        out = feed_all(&mut c, &[ANVIL]);
+        assert_eq!(out.len(), 1);
+        assert!(!out[0].complete);
+        assert_eq!(out[0].recipients[0].status, Status::Deferred);
+        assert_eq!(c.first[EARLY], NIL, "the timer is disarmed once it fired");
+    }
 }

@@ -261,25 +261,26 @@ impl Message {
 
     /// Takes over what a filtered or forwarded copy did not log itself.
     #[cold]
-    fn inherit(&mut self, from: &Inherit) {
-        fill(&mut self.user, &from.user);
+    /// Moves what it takes out of `from`, which is spent after.
+    fn inherit(&mut self, from: &mut Inherit) {
+        fill(&mut self.user, &mut from.user);
         let own_client = self.src_ip.as_deref().is_some_and(|ip| !is_loopback(ip));
         if !own_client && from.src_ip.is_some() {
-            self.src_ip = from.src_ip.clone();
-            self.src_host = from.src_host.clone();
+            self.src_ip = from.src_ip.take();
+            self.src_host = from.src_host.take();
             self.src_port = from.src_port;
         }
-        fill(&mut self.email_subject, &from.email_subject);
+        fill(&mut self.email_subject, &mut from.email_subject);
         if self.attachments.is_empty() {
-            self.attachments = from.attachments.clone();
+            self.attachments = std::mem::take(&mut from.attachments);
         }
         self.local_submission |= from.local_submission;
     }
 }
 
-fn fill(slot: &mut Option<String>, from: &Option<String>) {
+fn fill(slot: &mut Option<String>, from: &mut Option<String>) {
     if slot.is_none() {
-        slot.clone_from(from);
+        *slot = from.take();
     }
 }
 
@@ -343,7 +344,7 @@ impl Inherit {
 }
 
 /// An open message and its bookkeeping.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Open {
     m: Message,
     /// Sequence number of the latest line that touched it (for the LRU order).
@@ -466,10 +467,23 @@ const EARLY: usize = 1;
 #[derive(Debug)]
 struct Slot {
     key: Key,
-    open: Option<Open>,
+    /// Whether it holds a message; a free slot's message is empty, ready to be filled in place.
+    live: bool,
+    open: Open,
+}
+
+/// A slot's neighbours in the two lists. Apart from the slots, so that moving a slot in a list touches
+/// a few bytes of its neighbours, not their large messages.
+#[derive(Debug, Clone, Copy)]
+struct Links {
     prev: [u32; 2],
     next: [u32; 2],
 }
+
+const UNLINKED: Links = Links {
+    prev: [NIL; 2],
+    next: [NIL; 2],
+};
 
 /// The correlation stage: the open messages and the timers over them.
 #[derive(Debug)]
@@ -481,6 +495,7 @@ pub struct Correlator {
     /// Key -> index in `slots`.
     open: HashMap<Key, u32, FxBuild>,
     slots: Vec<Slot>,
+    links: Vec<Links>,
     /// Empty slots, reused last-freed first (still in cache).
     free: Vec<u32>,
     /// Ends of the lists [`TOUCHED`] and [`EARLY`].
@@ -508,6 +523,7 @@ impl Correlator {
                 .collect(),
             open: HashMap::default(),
             slots: Vec::new(),
+            links: Vec::new(),
             free: Vec::new(),
             first: [NIL; 2],
             last: [NIL; 2],
@@ -555,7 +571,7 @@ impl Correlator {
             }
         };
         self.push_last(TOUCHED, at);
-        let o = self.slots[at as usize].open.as_mut().expect("open slot");
+        let o = &mut self.slots[at as usize].open;
         let effect = touch(o, ev, act, seq, now, &self.filter_relays);
         match effect {
             Effect::None => {}
@@ -595,8 +611,8 @@ impl Correlator {
     #[inline(never)]
     fn link_from(&mut self, at: u32, orig_qid: &str, host: Option<&str>) {
         if let Some(&orig) = self.open.get(&Key::new(orig_qid, host)) {
-            let inherit = Inherit::of(&self.open_at(orig).m, Link::ContentFilter);
-            self.open_at_mut(at).m.inherit(&inherit);
+            let mut inherit = Inherit::of(&self.open_at(orig).m, Link::ContentFilter);
+            self.open_at_mut(at).m.inherit(&mut inherit);
         }
     }
 
@@ -608,31 +624,31 @@ impl Correlator {
     }
 
     fn open_at(&self, at: u32) -> &Open {
-        self.slots[at as usize].open.as_ref().expect("open slot")
+        &self.slots[at as usize].open
     }
 
     fn open_at_mut(&mut self, at: u32) -> &mut Open {
-        self.slots[at as usize].open.as_mut().expect("open slot")
+        &mut self.slots[at as usize].open
     }
 
     /// Takes a slot out of a list, if it is in it.
     fn unlink(&mut self, list: usize, at: u32) {
-        let s = &self.slots[at as usize];
-        let (prev, next) = (s.prev[list], s.next[list]);
+        let l = self.links[at as usize];
+        let (prev, next) = (l.prev[list], l.next[list]);
         if prev == NIL && self.first[list] != at {
             return;
         }
         match prev {
             NIL => self.first[list] = next,
-            p => self.slots[p as usize].next[list] = next,
+            p => self.links[p as usize].next[list] = next,
         }
         match next {
             NIL => self.last[list] = prev,
-            n => self.slots[n as usize].prev[list] = prev,
+            n => self.links[n as usize].prev[list] = prev,
         }
-        let s = &mut self.slots[at as usize];
-        s.prev[list] = NIL;
-        s.next[list] = NIL;
+        let l = &mut self.links[at as usize];
+        l.prev[list] = NIL;
+        l.next[list] = NIL;
     }
 
     /// Puts a slot at the end of a list, taking it from where it was in it.
@@ -642,12 +658,12 @@ impl Correlator {
         }
         self.unlink(list, at);
         let last = self.last[list];
-        let s = &mut self.slots[at as usize];
-        s.prev[list] = last;
-        s.next[list] = NIL;
+        let l = &mut self.links[at as usize];
+        l.prev[list] = last;
+        l.next[list] = NIL;
         match last {
             NIL => self.first[list] = at,
-            n => self.slots[n as usize].next[list] = at,
+            n => self.links[n as usize].next[list] = at,
         }
         self.last[list] = at;
     }
@@ -689,61 +705,58 @@ impl Correlator {
         while self.open.len() >= self.limits.open_messages && self.first[TOUCHED] != NIL {
             self.close(self.first[TOUCHED], false, out);
         }
-        let mut m = Message {
-            queue_id: qid.to_string(),
-            host: ev.host.map(str::to_string),
-            ..Message::default()
-        };
-        if let Some(inherit) = self.pending.remove(&key) {
-            m.orig_queue_id = Some(inherit.orig_queue_id.clone());
-            m.link = inherit.link;
-            m.inherit(&inherit);
+        let inherit = self.pending.remove(&key);
+        let at = self.take_slot(key);
+        // Filled in place: the slot's message is empty since it was last closed.
+        let o = &mut self.slots[at as usize].open;
+        o.m.queue_id = qid.to_string();
+        o.m.host = ev.host.map(str::to_string);
+        if let Some(mut inherit) = inherit {
+            o.m.orig_queue_id = Some(std::mem::take(&mut inherit.orig_queue_id));
+            o.m.link = inherit.link;
+            o.m.inherit(&mut inherit);
         }
-        let o = Open {
-            m,
-            touch: self.seq,
-            last_secs: self.now,
-            last_delivery: None,
-            early_sent_for: None,
-            has_origin: false,
-        };
-        self.insert(key, o)
+        o.touch = self.seq;
+        o.last_secs = self.now;
+        o.last_delivery = None;
+        o.early_sent_for = None;
+        o.has_origin = false;
+        at
     }
 
-    /// Puts an open message in a free slot and the table, not yet in the touch order.
-    fn insert(&mut self, key: Key, o: Open) -> u32 {
-        let slot = Slot {
-            key: key.clone(),
-            open: Some(o),
-            prev: [NIL; 2],
-            next: [NIL; 2],
-        };
+    /// A free slot for `key`, entered in the table, not yet in any list; its message is empty.
+    fn take_slot(&mut self, key: Key) -> u32 {
         let at = match self.free.pop() {
-            Some(at) => {
-                self.slots[at as usize] = slot;
-                at
-            }
+            Some(at) => at,
             None => {
+                self.slots.push(Slot {
+                    key: Key::default(),
+                    live: false,
+                    open: Open::default(),
+                });
+                self.links.push(UNLINKED);
                 // At most `open_messages` (a `usize` bound) slots are ever in use.
-                self.slots.push(slot);
                 u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 open messages")
             }
         };
+        let s = &mut self.slots[at as usize];
+        s.key = key.clone();
+        s.live = true;
         self.open.insert(key, at);
         at
     }
 
     #[cold]
     #[inline(never)]
-    fn link(&mut self, new_qid: &str, host: Option<&str>, inherit: Inherit) {
+    fn link(&mut self, new_qid: &str, host: Option<&str>, mut inherit: Inherit) {
         let k = Key::new(new_qid, host);
         if let Some(&at) = self.open.get(&k) {
             let o = self.open_at_mut(at);
             if o.m.orig_queue_id.is_none() {
-                o.m.orig_queue_id = Some(inherit.orig_queue_id.clone());
+                o.m.orig_queue_id = Some(std::mem::take(&mut inherit.orig_queue_id));
                 o.m.link = inherit.link;
             }
-            o.m.inherit(&inherit);
+            o.m.inherit(&mut inherit);
             return;
         }
         // Links wait for their message within the same bound as open messages.
@@ -766,13 +779,14 @@ impl Correlator {
         self.unlink(EARLY, at);
         let slot = &mut self.slots[at as usize];
         let key = std::mem::take(&mut slot.key);
-        if let Some(o) = slot.open.take() {
+        if std::mem::take(&mut slot.live) {
+            // Moved straight into `out`, leaving the slot's message empty for the next one.
+            out.push(std::mem::take(&mut slot.open.m));
             self.open.remove(&key);
             self.free.push(at);
-            let mut m = o.m;
+            let m = out.last_mut().expect("just pushed");
             m.complete = complete;
-            m.direction = self.direction(&m);
-            out.push(m);
+            m.direction = self.direction(m);
         }
         key
     }
@@ -863,10 +877,10 @@ impl Correlator {
         let mut at = self.first[TOUCHED];
         while at != NIL {
             let s = &self.slots[at as usize];
-            if let Some(o) = &s.open {
-                live.push((&s.key, o));
+            if s.live {
+                live.push((&s.key, &s.open));
             }
-            at = s.next[TOUCHED];
+            at = self.links[at as usize].next[TOUCHED];
         }
         live.sort_by_key(|(_, o)| o.touch);
         CorrelatorState {
@@ -898,11 +912,7 @@ impl Correlator {
             let k = Key::of_text(&k);
             // A key twice in a state: the later entry stands.
             if let Some(&old) = self.open.get(&k) {
-                self.unlink(TOUCHED, old);
-                self.slots[old as usize].open = None;
-                self.slots[old as usize].key = Key::default();
-                self.free.push(old);
-                self.open.remove(&k);
+                self.close(old, false, &mut Vec::new());
                 armed.retain(|&(_, at)| at != old);
             }
             let due = match o.last_delivery {
@@ -911,7 +921,8 @@ impl Correlator {
                 }
                 _ => None,
             };
-            let at = self.insert(k, o);
+            let at = self.take_slot(k);
+            self.slots[at as usize].open = o;
             self.push_last(TOUCHED, at);
             if let Some(due) = due {
                 armed.push((due, at));
@@ -1151,8 +1162,8 @@ fn apply<'e>(
         Act::Client => {
             o.has_origin = true;
             if let Some(ip) = text(f.src_ip) {
-                m.src_ip = Some(ip.to_string());
-                m.src_host = text(f.src_host).map(str::to_string);
+                assign(&mut m.src_ip, Some(ip));
+                assign(&mut m.src_host, text(f.src_host));
                 m.src_port = int(f.src_port).and_then(|p| u16::try_from(p).ok());
             }
             set_if_none(&mut m.user, text(f.user));
@@ -1182,7 +1193,8 @@ fn apply<'e>(
         }
         Act::Queued => {
             if let Some(s) = text(f.sender) {
-                m.sender = Some(s.to_string());
+                // Logged again at every queue run: the buffer is reused.
+                assign(&mut m.sender, Some(s));
             }
             if let Some(b) = int(f.bytes) {
                 m.bytes = Some(b);

@@ -240,6 +240,11 @@ impl Message {
             .iter()
             .position(|r| r.address == address && r.orig_to.as_deref() == orig_to);
         let i = at.unwrap_or_else(|| {
+            // Most messages have one recipient: room for one, not the four a first push reserves
+            // (704 bytes, too large for the allocator's fast bins).
+            if self.recipients.capacity() == 0 {
+                self.recipients.reserve_exact(1);
+            }
             self.recipients.push(Recipient {
                 address: address.to_string(),
                 orig_to: orig_to.map(str::to_string),
@@ -850,16 +855,16 @@ impl Correlator {
         if m.recipients.is_empty() {
             return None;
         }
-        let sender_domain = m.sender.as_deref().and_then(lex::domain);
+        // Without org domains no domain is the company's: no address need be read.
+        let unknown_org = self.org_domains.is_empty();
+        let company_address =
+            |a: &str| !unknown_org && lex::domain(a).is_some_and(|d| self.company(d));
         let company_sender = m.user.is_some()
             || m.local_submission
-            || sender_domain.is_some_and(|d| self.company(d));
+            || m.sender.as_deref().is_some_and(company_address);
         // Without org domains, a recipient our own smtpd refused says nothing about where it lives.
-        let unknown_org = self.org_domains.is_empty();
         let internal = |r: &Recipient| {
-            r.local
-                || (unknown_org && r.status == Status::Rejected)
-                || lex::domain(&r.address).is_some_and(|d| self.company(d))
+            r.local || (unknown_org && r.status == Status::Rejected) || company_address(&r.address)
         };
         let external = m.recipients.iter().any(|r| !internal(r));
         Some(match (company_sender, external) {
@@ -1179,17 +1184,8 @@ fn apply<'e>(
         }
         Act::MessageId => set_if_none(&mut m.internet_message_id, text(f.internet_message_id)),
         Act::HeaderWarning => header_check(m, f),
-        Act::CleanupReject => {
-            header_check(m, f);
-            m.rejected = Some(
-                text(f.additional_info)
-                    .unwrap_or("rejected by cleanup")
-                    .to_string(),
-            );
-            // Cleanup names one recipient (the last); the message as a whole was refused.
-            reject_recipient(m, f);
-            // Cleanup throws the queue file away: no `removed` will follow.
-            return Effect::Removed;
+        Act::CleanupReject | Act::Expired | Act::Reject | Act::MilterReject => {
+            return rare(m, act, f);
         }
         Act::Queued => {
             if let Some(s) = text(f.sender) {
@@ -1202,6 +1198,35 @@ fn apply<'e>(
             if let Some(n) = int(f.num_recipients) {
                 m.num_recipients = Some(m.num_recipients.map_or(n, |k| k.max(n)));
             }
+        }
+        Act::Bounce => {
+            if let Some(ndr) = text(f.ndr_queue_id) {
+                return Effect::LinkTo(ndr, Link::Bounce);
+            }
+        }
+        Act::Removed => return Effect::Removed,
+        Act::Delivery => return delivery(o, ev, f, seq, now, relays),
+        Act::Touch => {}
+    }
+    Effect::None
+}
+
+/// The kinds seen for few messages: rejections and expiry.
+#[cold]
+#[inline(never)]
+fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>) -> Effect<'e> {
+    match act {
+        Act::CleanupReject => {
+            header_check(m, f);
+            m.rejected = Some(
+                text(f.additional_info)
+                    .unwrap_or("rejected by cleanup")
+                    .to_string(),
+            );
+            // Cleanup names one recipient (the last); the message as a whole was refused.
+            reject_recipient(m, f);
+            // Cleanup throws the queue file away: no `removed` will follow.
+            return Effect::Removed;
         }
         Act::Expired => {
             set_if_none(&mut m.sender, text(f.sender));
@@ -1226,14 +1251,7 @@ fn apply<'e>(
                 return Effect::Removed;
             }
         }
-        Act::Bounce => {
-            if let Some(ndr) = text(f.ndr_queue_id) {
-                return Effect::LinkTo(ndr, Link::Bounce);
-            }
-        }
-        Act::Removed => return Effect::Removed,
-        Act::Delivery => return delivery(o, ev, f, seq, now, relays),
-        Act::Touch => {}
+        _ => {}
     }
     Effect::None
 }

@@ -15,14 +15,12 @@
 //!
 //! Time is log time: the clock is the latest time stamp read on any line (`rules.md` Decision 13).
 
-use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
-use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
-use crate::event::{LineEvent, Tag};
+use crate::event::{LineEvent, Tag, Value};
 use crate::hash::FxBuild;
 use crate::net::IpNet;
 use crate::postfix::lex;
@@ -242,6 +240,11 @@ impl Message {
             .iter()
             .position(|r| r.address == address && r.orig_to.as_deref() == orig_to);
         let i = at.unwrap_or_else(|| {
+            // Most messages have one recipient: room for one, not the four a first push reserves
+            // (704 bytes, too large for the allocator's fast bins).
+            if self.recipients.capacity() == 0 {
+                self.recipients.reserve_exact(1);
+            }
             self.recipients.push(Recipient {
                 address: address.to_string(),
                 orig_to: orig_to.map(str::to_string),
@@ -262,25 +265,27 @@ impl Message {
     }
 
     /// Takes over what a filtered or forwarded copy did not log itself.
-    fn inherit(&mut self, from: &Inherit) {
-        fill(&mut self.user, &from.user);
+    #[cold]
+    /// Moves what it takes out of `from`, which is spent after.
+    fn inherit(&mut self, from: &mut Inherit) {
+        fill(&mut self.user, &mut from.user);
         let own_client = self.src_ip.as_deref().is_some_and(|ip| !is_loopback(ip));
         if !own_client && from.src_ip.is_some() {
-            self.src_ip = from.src_ip.clone();
-            self.src_host = from.src_host.clone();
+            self.src_ip = from.src_ip.take();
+            self.src_host = from.src_host.take();
             self.src_port = from.src_port;
         }
-        fill(&mut self.email_subject, &from.email_subject);
+        fill(&mut self.email_subject, &mut from.email_subject);
         if self.attachments.is_empty() {
-            self.attachments = from.attachments.clone();
+            self.attachments = std::mem::take(&mut from.attachments);
         }
         self.local_submission |= from.local_submission;
     }
 }
 
-fn fill(slot: &mut Option<String>, from: &Option<String>) {
+fn fill(slot: &mut Option<String>, from: &mut Option<String>) {
     if slot.is_none() {
-        slot.clone_from(from);
+        *slot = from.take();
     }
 }
 
@@ -322,6 +327,7 @@ struct Inherit {
 }
 
 impl Inherit {
+    #[cold]
     fn of(m: &Message, link: Link) -> Inherit {
         let pass_on = link != Link::Bounce;
         Inherit {
@@ -343,18 +349,11 @@ impl Inherit {
 }
 
 /// An open message and its bookkeeping.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Open {
     m: Message,
-    /// Its key in the table, so that one look-up finds both.
-    #[serde(skip)]
-    key: Rc<str>,
     /// Sequence number of the latest line that touched it (for the LRU order).
     touch: u64,
-    /// The same number, shared with the LRU entries so they can tell whether they are current without a
-    /// map lookup; set to `u64::MAX` when the message closes.
-    #[serde(skip)]
-    live: Rc<Cell<u64>>,
     /// Log time of the latest line, seconds.
     last_secs: i64,
     /// Sequence number of the latest delivery line, and whether an early record went out after it.
@@ -364,6 +363,133 @@ struct Open {
     has_origin: bool,
 }
 
+/// Longest `QUEUEID\0HOST` held inside a [`Key`]: five words less the length byte. Postfix's queue ids
+/// (at most 24 characters) and ordinary host names fit.
+const INLINE_KEY: usize = 39;
+
+/// What identifies a message: its queue id and the host that logged it, as the text `QUEUEID\0HOST` (the
+/// form the state file keeps). Held inline as words, so that the look-up every line makes neither
+/// allocates nor follows a pointer, and hashes and compares five words; only a text longer than any
+/// Postfix writes is boxed.
+#[derive(Debug, Clone)]
+enum Key {
+    /// The text's bytes in order, then zeros, with its length in the last byte.
+    Inline([u64; 5]),
+    Boxed(Box<str>),
+}
+
+impl Default for Key {
+    fn default() -> Key {
+        Key::Inline([0; 5])
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        match (self, other) {
+            // Branch-free: the keys of a probe usually differ in the first word already, but are as often
+            // equal, and a mispredicted branch costs more than five `xor`s.
+            (Key::Inline(a), Key::Inline(b)) => {
+                a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+            }
+            (Key::Boxed(a), Key::Boxed(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Key::Inline(words) => words.iter().for_each(|w| state.write_u64(*w)),
+            Key::Boxed(s) => state.write(s.as_bytes()),
+        }
+    }
+}
+
+impl Key {
+    fn new(qid: &str, host: Option<&str>) -> Key {
+        let host = host.unwrap_or("");
+        let len = qid.len() + 1 + host.len();
+        if len > INLINE_KEY {
+            return Key::Boxed(format!("{qid}\u{0}{host}").into());
+        }
+        let mut text = [0; 40];
+        text[..qid.len()].copy_from_slice(qid.as_bytes());
+        text[qid.len() + 1..len].copy_from_slice(host.as_bytes());
+        Key::inline(text, len)
+    }
+
+    /// The key of a state file's `QUEUEID\0HOST` text.
+    fn of_text(s: &str) -> Key {
+        if s.len() > INLINE_KEY {
+            return Key::Boxed(s.into());
+        }
+        let mut text = [0; 40];
+        text[..s.len()].copy_from_slice(s.as_bytes());
+        Key::inline(text, s.len())
+    }
+
+    fn inline(mut text: [u8; 40], len: usize) -> Key {
+        text[INLINE_KEY] = len as u8;
+        let mut words = [0; 5];
+        for (w, b) in words.iter_mut().zip(text.chunks_exact(8)) {
+            *w = u64::from_le_bytes(b.try_into().expect("8 bytes"));
+        }
+        Key::Inline(words)
+    }
+
+    fn to_text(&self) -> String {
+        match self {
+            Key::Inline(words) => {
+                let mut text = [0; 40];
+                for (b, w) in text.chunks_exact_mut(8).zip(words) {
+                    b.copy_from_slice(&w.to_le_bytes());
+                }
+                let len = usize::from(text[INLINE_KEY]).min(INLINE_KEY);
+                // Always whole UTF-8: it was written from `&str`s and a NUL.
+                String::from_utf8_lossy(&text[..len]).into()
+            }
+            Key::Boxed(s) => s.to_string(),
+        }
+    }
+}
+
+/// No slot: the end of the LRU list.
+const NIL: u32 = u32::MAX;
+
+/// The list of slots in the order their messages were last touched, oldest first: the order of eviction
+/// and time-outs.
+const TOUCHED: usize = 0;
+/// The list of slots whose early-record timer is armed, in the order of their latest delivery: the order
+/// the timers fall due (`rules.md` E.3.4). A message is in it once however often it was delivered to.
+const EARLY: usize = 1;
+
+/// A place for one open message. Slots are reused, so opening a message allocates nothing of its own, and
+/// are chained into the lists [`TOUCHED`] and [`EARLY`], which need no garbage collection.
+#[derive(Debug)]
+struct Slot {
+    key: Key,
+    /// Whether it holds a message; a free slot's message is empty, ready to be filled in place.
+    live: bool,
+    open: Open,
+}
+
+/// A slot's neighbours in the two lists. Apart from the slots, so that moving a slot in a list touches
+/// a few bytes of its neighbours, not their large messages.
+#[derive(Debug, Clone, Copy)]
+struct Links {
+    prev: [u32; 2],
+    next: [u32; 2],
+}
+
+const UNLINKED: Links = Links {
+    prev: [NIL; 2],
+    next: [NIL; 2],
+};
+
 /// The correlation stage: the open messages and the timers over them.
 #[derive(Debug)]
 pub struct Correlator {
@@ -371,21 +497,23 @@ pub struct Correlator {
     /// Relays that are content filters on this host (`context.content_filter_relays`).
     filter_relays: Vec<IpNet>,
     org_domains: Vec<String>,
-    /// Boxed: a message is large, and small table entries keep the probe on few cache lines.
-    open: HashMap<Rc<str>, Box<Open>, FxBuild>,
-    /// Keys in the order they were touched (lazily pruned: an entry is live when its seq is the open's touch).
-    lru: VecDeque<LruEntry>,
-    /// Early-emission timers: (due, key, delivery seq).
-    early: VecDeque<(i64, Rc<str>, u64)>,
+    /// Key -> index in `slots`.
+    open: HashMap<Key, u32, FxBuild>,
+    slots: Vec<Slot>,
+    links: Vec<Links>,
+    /// Empty slots, reused last-freed first (still in cache).
+    free: Vec<u32>,
+    /// Ends of the lists [`TOUCHED`] and [`EARLY`].
+    first: [u32; 2],
+    last: [u32; 2],
     /// Recently removed keys, for the out-of-order grace.
-    removed: VecDeque<(i64, Rc<str>)>,
-    removed_keys: HashMap<Rc<str>, i64, FxBuild>,
+    removed: VecDeque<(i64, Key)>,
+    removed_keys: HashMap<Key, i64, FxBuild>,
     /// Links waiting for their message: new key -> what it inherits.
-    pending: HashMap<Rc<str>, Inherit, FxBuild>,
-    pending_order: VecDeque<Rc<str>>,
+    pending: HashMap<Key, Inherit, FxBuild>,
+    pending_order: VecDeque<Key>,
     now: i64,
     seq: u64,
-    key: String,
 }
 
 impl Correlator {
@@ -399,15 +527,17 @@ impl Correlator {
                 .map(|d| d.trim_start_matches('.').to_ascii_lowercase())
                 .collect(),
             open: HashMap::default(),
-            lru: VecDeque::new(),
-            early: VecDeque::new(),
+            slots: Vec::new(),
+            links: Vec::new(),
+            free: Vec::new(),
+            first: [NIL; 2],
+            last: [NIL; 2],
             removed: VecDeque::new(),
             removed_keys: HashMap::default(),
             pending: HashMap::default(),
             pending_order: VecDeque::new(),
             now: i64::MIN,
             seq: 0,
-            key: String::new(),
         }
     }
 
@@ -426,69 +556,125 @@ impl Correlator {
         }
         let Some(qid) = ev.queue_id else { return };
         self.seq += 1;
-        make_key(&mut self.key, qid, ev.host);
-        let kind = ev.kind;
-        let opener = matches!(kind, "smtpd.client" | "pickup.submission");
+        let key = Key::new(qid, ev.host);
+        let act = Act::of(ev.kind);
+        let opener = act.opens();
         let (seq, now) = (self.seq, self.now);
-        // One look-up on the common path: the open message knows its own key.
-        let (key, effect) = match self.open.get_mut(self.key.as_str()) {
-            Some(o) if !(opener && o.has_origin) => {
-                let key = o.key.clone();
-                let effect = touch(o, &mut self.lru, ev, seq, now, &self.filter_relays);
-                (key, effect)
-            }
+        let at = match self.open.get(&key).copied() {
+            Some(at) if !(opener && self.open_at(at).has_origin) => at,
             found => {
-                match found.map(|o| o.key.clone()) {
+                match found {
                     // A second opening line for an open key: the short queue id was reused (its `removed`
                     // was lost).
-                    Some(reused) => self.close(&reused, false, out),
-                    None if !opener && self.recently_removed() => return,
+                    Some(reused) => {
+                        self.close(reused, false, out);
+                    }
+                    None if !opener && self.recently_removed(&key) => return,
                     None => {}
                 }
-                let key = self.open_new(qid, ev, out);
-                let o = self.open.get_mut(&key).expect("just opened");
-                let effect = touch(o, &mut self.lru, ev, seq, now, &self.filter_relays);
-                (key, effect)
+                self.open_new(key, qid, ev, out)
             }
         };
+        self.push_last(TOUCHED, at);
+        let o = &mut self.slots[at as usize].open;
+        let effect = touch(o, ev, act, seq, now, &self.filter_relays);
         match effect {
             Effect::None => {}
-            Effect::Delivered => {
-                self.early
-                    .push_back((now.saturating_add(EARLY_AFTER_S), key.clone(), seq))
+            // The timer of an earlier delivery, if armed, is superseded: the message moves to the end.
+            Effect::Delivered => self.push_last(EARLY, at),
+            Effect::Removed => self.removed(at, out),
+            Effect::DeliveredAs(new_qid, link) => {
+                self.unlink(EARLY, at);
+                self.link_to(at, new_qid, ev.host, link);
             }
-            Effect::Removed => {
-                self.close(&key, true, out);
-                self.removed_keys.insert(key.clone(), now);
-                self.removed.push_back((now, key));
-            }
-            Effect::LinkTo(new_qid, link) => {
-                let inherit = Inherit::of(&self.open[&key].m, link);
-                self.link(new_qid, ev.host, inherit);
-            }
-            Effect::LinkFrom(orig_qid) => {
-                let mut orig_key = String::new();
-                make_key(&mut orig_key, &orig_qid, ev.host);
-                if let Some(orig) = self.open.get(orig_key.as_str()) {
-                    let inherit = Inherit::of(&orig.m, Link::ContentFilter);
-                    self.open.get_mut(&key).expect("open").m.inherit(&inherit);
-                }
-            }
+            Effect::LinkTo(new_qid, link) => self.link_to(at, new_qid, ev.host, link),
+            Effect::LinkFrom(orig_qid) => self.link_from(at, orig_qid, ev.host),
         }
-        self.compact();
+    }
+
+    /// Closes a message whose `removed` line (or whole rejection) was read, and remembers its key for
+    /// the grace period.
+    #[inline(never)]
+    fn removed(&mut self, at: u32, out: &mut Vec<Message>) {
+        let now = self.now;
+        let key = self.close(at, true, out);
+        // Entries past the grace go now rather than at the next stray line, which may be long in coming;
+        // `recently_removed` would drop exactly these first.
+        self.prune_removed();
+        self.removed_keys.insert(key.clone(), now);
+        self.removed.push_back((now, key));
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn link_to(&mut self, at: u32, new_qid: &str, host: Option<&str>, link: Link) {
+        let inherit = Inherit::of(&self.open_at(at).m, link);
+        self.link(new_qid, host, inherit);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn link_from(&mut self, at: u32, orig_qid: &str, host: Option<&str>) {
+        if let Some(&orig) = self.open.get(&Key::new(orig_qid, host)) {
+            let mut inherit = Inherit::of(&self.open_at(orig).m, Link::ContentFilter);
+            self.open_at_mut(at).m.inherit(&mut inherit);
+        }
     }
 
     /// Emits every open message (end of input), oldest first.
     pub fn flush(&mut self, out: &mut Vec<Message>) {
-        while let Some(e) = self.lru.pop_front() {
-            if e.is_live() {
-                self.close(&e.key, false, out);
-            }
+        while self.first[TOUCHED] != NIL {
+            self.close(self.first[TOUCHED], false, out);
         }
-        self.early.clear();
     }
 
-    fn recently_removed(&mut self) -> bool {
+    fn open_at(&self, at: u32) -> &Open {
+        &self.slots[at as usize].open
+    }
+
+    fn open_at_mut(&mut self, at: u32) -> &mut Open {
+        &mut self.slots[at as usize].open
+    }
+
+    /// Takes a slot out of a list, if it is in it.
+    fn unlink(&mut self, list: usize, at: u32) {
+        let l = self.links[at as usize];
+        let (prev, next) = (l.prev[list], l.next[list]);
+        if prev == NIL && self.first[list] != at {
+            return;
+        }
+        match prev {
+            NIL => self.first[list] = next,
+            p => self.links[p as usize].next[list] = next,
+        }
+        match next {
+            NIL => self.last[list] = prev,
+            n => self.links[n as usize].prev[list] = prev,
+        }
+        let l = &mut self.links[at as usize];
+        l.prev[list] = NIL;
+        l.next[list] = NIL;
+    }
+
+    /// Puts a slot at the end of a list, taking it from where it was in it.
+    fn push_last(&mut self, list: usize, at: u32) {
+        if self.last[list] == at {
+            return;
+        }
+        self.unlink(list, at);
+        let last = self.last[list];
+        let l = &mut self.links[at as usize];
+        l.prev[list] = last;
+        l.next[list] = NIL;
+        match last {
+            NIL => self.first[list] = at,
+            n => self.links[n as usize].next[list] = at,
+        }
+        self.last[list] = at;
+    }
+
+    /// Forgets removed keys past the grace period.
+    fn prune_removed(&mut self) {
         while self
             .removed
             .front()
@@ -501,6 +687,12 @@ impl Correlator {
                 }
             }
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn recently_removed(&mut self, key: &Key) -> bool {
+        self.prune_removed();
         // Bounded even when log time stands still (a replayed log): the oldest go first.
         while self.removed.len() > self.limits.open_messages {
             if let Some((t, k)) = self.removed.pop_front() {
@@ -509,48 +701,67 @@ impl Correlator {
                 }
             }
         }
-        self.removed_keys.contains_key(self.key.as_str())
-            && !self.open.contains_key(self.key.as_str())
+        self.removed_keys.contains_key(key) && !self.open.contains_key(key)
     }
 
-    fn open_new(&mut self, qid: &str, ev: &LineEvent<'_>, out: &mut Vec<Message>) -> Rc<str> {
-        while self.open.len() >= self.limits.open_messages {
-            self.evict_oldest(out);
+    /// Opens a message in a free slot, not yet in the touch order.
+    #[inline(never)]
+    fn open_new(&mut self, key: Key, qid: &str, ev: &LineEvent<'_>, out: &mut Vec<Message>) -> u32 {
+        while self.open.len() >= self.limits.open_messages && self.first[TOUCHED] != NIL {
+            self.close(self.first[TOUCHED], false, out);
         }
-        let key: Rc<str> = Rc::from(self.key.as_str());
-        let mut m = Message {
-            queue_id: qid.to_string(),
-            host: ev.host.map(str::to_string),
-            ..Message::default()
-        };
-        if let Some(inherit) = self.pending.remove(&key) {
-            m.orig_queue_id = Some(inherit.orig_queue_id.clone());
-            m.link = inherit.link;
-            m.inherit(&inherit);
+        let inherit = self.pending.remove(&key);
+        let at = self.take_slot(key);
+        // Filled in place: the slot's message is empty since it was last closed.
+        let o = &mut self.slots[at as usize].open;
+        o.m.queue_id = qid.to_string();
+        o.m.host = ev.host.map(str::to_string);
+        if let Some(mut inherit) = inherit {
+            o.m.orig_queue_id = Some(std::mem::take(&mut inherit.orig_queue_id));
+            o.m.link = inherit.link;
+            o.m.inherit(&mut inherit);
         }
-        let o = Open {
-            m,
-            key: key.clone(),
-            touch: self.seq,
-            live: Rc::new(Cell::new(self.seq)),
-            last_secs: self.now,
-            last_delivery: None,
-            early_sent_for: None,
-            has_origin: false,
-        };
-        self.open.insert(key.clone(), Box::new(o));
-        key
+        o.touch = self.seq;
+        o.last_secs = self.now;
+        o.last_delivery = None;
+        o.early_sent_for = None;
+        o.has_origin = false;
+        at
     }
 
-    fn link(&mut self, new_qid: String, host: Option<&str>, inherit: Inherit) {
-        let mut k = String::new();
-        make_key(&mut k, &new_qid, host);
-        if let Some(o) = self.open.get_mut(k.as_str()) {
+    /// A free slot for `key`, entered in the table, not yet in any list; its message is empty.
+    fn take_slot(&mut self, key: Key) -> u32 {
+        let at = match self.free.pop() {
+            Some(at) => at,
+            None => {
+                self.slots.push(Slot {
+                    key: Key::default(),
+                    live: false,
+                    open: Open::default(),
+                });
+                self.links.push(UNLINKED);
+                // At most `open_messages` (a `usize` bound) slots are ever in use.
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 open messages")
+            }
+        };
+        let s = &mut self.slots[at as usize];
+        s.key = key.clone();
+        s.live = true;
+        self.open.insert(key, at);
+        at
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn link(&mut self, new_qid: &str, host: Option<&str>, mut inherit: Inherit) {
+        let k = Key::new(new_qid, host);
+        if let Some(&at) = self.open.get(&k) {
+            let o = self.open_at_mut(at);
             if o.m.orig_queue_id.is_none() {
-                o.m.orig_queue_id = Some(inherit.orig_queue_id.clone());
+                o.m.orig_queue_id = Some(std::mem::take(&mut inherit.orig_queue_id));
                 o.m.link = inherit.link;
             }
-            o.m.inherit(&inherit);
+            o.m.inherit(&mut inherit);
             return;
         }
         // Links wait for their message within the same bound as open messages.
@@ -562,82 +773,69 @@ impl Correlator {
                 None => break,
             }
         }
-        let k: Rc<str> = Rc::from(k);
         self.pending_order.push_back(k.clone());
         self.pending.insert(k, inherit);
     }
 
-    fn evict_oldest(&mut self, out: &mut Vec<Message>) {
-        while let Some(e) = self.lru.pop_front() {
-            if e.is_live() {
-                self.close(&e.key, false, out);
-                return;
-            }
-        }
-    }
-
-    fn close(&mut self, key: &Rc<str>, complete: bool, out: &mut Vec<Message>) {
-        if let Some(o) = self.open.remove(key) {
-            o.live.set(u64::MAX);
-            let mut m = o.m;
+    /// Emits the message in slot `at` and frees the slot; gives back its key.
+    #[inline(never)]
+    fn close(&mut self, at: u32, complete: bool, out: &mut Vec<Message>) -> Key {
+        self.unlink(TOUCHED, at);
+        self.unlink(EARLY, at);
+        let slot = &mut self.slots[at as usize];
+        let key = std::mem::take(&mut slot.key);
+        if std::mem::take(&mut slot.live) {
+            // Moved straight into `out`, leaving the slot's message empty for the next one.
+            out.push(std::mem::take(&mut slot.open.m));
+            self.open.remove(&key);
+            self.free.push(at);
+            let m = out.last_mut().expect("just pushed");
             m.complete = complete;
-            m.direction = self.direction(&m);
-            out.push(m);
+            m.direction = self.direction(m);
         }
+        key
     }
 
+    #[inline(never)]
     fn run_timers(&mut self, out: &mut Vec<Message>) {
         let now = self.now;
         let timeout = i64::try_from(self.limits.message_timeout_s).unwrap_or(i64::MAX);
-        while let Some(e) = self.lru.front() {
-            if !e.is_live() {
-                self.lru.pop_front();
-                continue;
-            }
-            if self
-                .open
-                .get(&e.key)
-                .is_none_or(|o| o.last_secs.saturating_add(timeout) >= now)
-            {
+        while let Some(at) = Some(self.first[TOUCHED]).filter(|&at| at != NIL) {
+            if self.open_at(at).last_secs.saturating_add(timeout) >= now {
                 break;
             }
-            let key = e.key.clone();
-            self.lru.pop_front();
-            self.close(&key, false, out);
+            self.close(at, false, out);
         }
-        while let Some((due, _, _)) = self.early.front() {
-            if *due > now {
-                break;
-            }
-            let (_, key, seq) = self.early.pop_front().expect("front");
-            let Some(o) = self.open.get_mut(&key) else {
+        while let Some(at) = Some(self.first[EARLY]).filter(|&at| at != NIL) {
+            let o = self.open_at_mut(at);
+            // Armed only by a delivery, which set `last_delivery`.
+            let Some((seq, delivered)) = o.last_delivery else {
+                self.unlink(EARLY, at);
                 continue;
             };
+            if delivered.saturating_add(EARLY_AFTER_S) > now {
+                break;
+            }
             // Only news is worth an early record: a recipient whose outcome changed since the last record
             // (a first deferral, a delivery after one), while another still waits. A recipient deferred
             // again and again for days is reported once, not at every retry.
             let pending = o.m.recipients.iter().any(|r| r.status == Status::Deferred);
             let news = o.m.recipients.iter().any(|r| r.reported != Some(r.status));
-            if o.last_delivery.map(|(s, _)| s) == Some(seq)
-                && o.early_sent_for != Some(seq)
-                && pending
-                && news
-            {
+            let record = if o.early_sent_for != Some(seq) && pending && news {
                 o.early_sent_for = Some(seq);
                 for r in &mut o.m.recipients {
                     r.reported = Some(r.status);
                 }
-                let mut m = o.m.clone();
+                Some(o.m.clone())
+            } else {
+                None
+            };
+            self.unlink(EARLY, at);
+            if let Some(mut m) = record {
                 m.complete = false;
                 m.direction = self.direction(&m);
                 out.push(m);
             }
-        }
-    }
-
-    fn compact(&mut self) {
-        if self.lru.len() > 2 * self.open.len() + 1024 {
-            self.lru.retain(LruEntry::is_live);
         }
     }
 
@@ -657,16 +855,16 @@ impl Correlator {
         if m.recipients.is_empty() {
             return None;
         }
-        let sender_domain = m.sender.as_deref().and_then(lex::domain);
+        // Without org domains no domain is the company's: no address need be read.
+        let unknown_org = self.org_domains.is_empty();
+        let company_address =
+            |a: &str| !unknown_org && lex::domain(a).is_some_and(|d| self.company(d));
         let company_sender = m.user.is_some()
             || m.local_submission
-            || sender_domain.is_some_and(|d| self.company(d));
+            || m.sender.as_deref().is_some_and(company_address);
         // Without org domains, a recipient our own smtpd refused says nothing about where it lives.
-        let unknown_org = self.org_domains.is_empty();
         let internal = |r: &Recipient| {
-            r.local
-                || (unknown_org && r.status == Status::Rejected)
-                || lex::domain(&r.address).is_some_and(|d| self.company(d))
+            r.local || (unknown_org && r.status == Status::Rejected) || company_address(&r.address)
         };
         let external = m.recipients.iter().any(|r| !internal(r));
         Some(match (company_sender, external) {
@@ -680,24 +878,32 @@ impl Correlator {
 
     /// The correlation state, for `--state`.
     pub fn export(&self) -> CorrelatorState {
-        let mut live: Vec<(&Rc<str>, &Open)> = self.open.iter().map(|(k, o)| (k, &**o)).collect();
+        let mut live = Vec::with_capacity(self.open.len());
+        let mut at = self.first[TOUCHED];
+        while at != NIL {
+            let s = &self.slots[at as usize];
+            if s.live {
+                live.push((&s.key, &s.open));
+            }
+            at = self.links[at as usize].next[TOUCHED];
+        }
         live.sort_by_key(|(_, o)| o.touch);
         CorrelatorState {
             now: self.now,
             seq: self.seq,
             open: live
                 .into_iter()
-                .map(|(k, o)| (k.to_string(), o.clone()))
+                .map(|(k, o)| (k.to_text(), o.clone()))
                 .collect(),
             pending: self
                 .pending_order
                 .iter()
-                .filter_map(|k| Some((k.to_string(), self.pending.get(k)?.clone())))
+                .filter_map(|k| Some((k.to_text(), self.pending.get(k)?.clone())))
                 .collect(),
             removed: self
                 .removed
                 .iter()
-                .map(|(t, k)| (*t, k.to_string()))
+                .map(|(t, k)| (*t, k.to_text()))
                 .collect(),
         }
     }
@@ -706,49 +912,42 @@ impl Correlator {
     pub fn import(&mut self, st: CorrelatorState) {
         self.now = st.now;
         self.seq = st.seq;
-        for (k, mut o) in st.open {
-            let k: Rc<str> = Rc::from(k);
-            o.key = k.clone();
-            o.live = Rc::new(Cell::new(o.touch));
-            self.lru.push_back(LruEntry {
-                seq: o.touch,
-                live: o.live.clone(),
-                key: k.clone(),
-            });
-            if let Some((seq, at)) = o.last_delivery {
-                if o.early_sent_for != Some(seq) {
-                    self.early
-                        .push_back((at.saturating_add(EARLY_AFTER_S), k.clone(), seq));
-                }
+        let mut armed = Vec::new();
+        for (k, o) in st.open {
+            let k = Key::of_text(&k);
+            // A key twice in a state: the later entry stands.
+            if let Some(&old) = self.open.get(&k) {
+                self.close(old, false, &mut Vec::new());
+                armed.retain(|&(_, at)| at != old);
             }
-            self.open.insert(k, Box::new(o));
+            let due = match o.last_delivery {
+                Some((seq, at)) if o.early_sent_for != Some(seq) => {
+                    Some(at.saturating_add(EARLY_AFTER_S))
+                }
+                _ => None,
+            };
+            let at = self.take_slot(k);
+            self.slots[at as usize].open = o;
+            self.push_last(TOUCHED, at);
+            if let Some(due) = due {
+                armed.push((due, at));
+            }
         }
-        self.early.make_contiguous().sort_by_key(|(due, _, _)| *due);
+        armed.sort_by_key(|&(due, _)| due);
+        for (_, at) in armed {
+            self.push_last(EARLY, at);
+        }
         for (k, inherit) in st.pending {
-            let k: Rc<str> = Rc::from(k);
+            let k = Key::of_text(&k);
             self.pending_order.push_back(k.clone());
             self.pending.insert(k, inherit);
         }
         self.removed = st
             .removed
             .into_iter()
-            .map(|(t, k)| (t, Rc::from(k)))
+            .map(|(t, k)| (t, Key::of_text(&k)))
             .collect();
         self.removed_keys = self.removed.iter().map(|(t, k)| (k.clone(), *t)).collect();
-    }
-}
-
-/// A place in the touch order; current while the message's live number is still `seq`.
-#[derive(Debug)]
-struct LruEntry {
-    seq: u64,
-    live: Rc<Cell<u64>>,
-    key: Rc<str>,
-}
-
-impl LruEntry {
-    fn is_live(&self) -> bool {
-        self.live.get() == self.seq
     }
 }
 
@@ -762,35 +961,182 @@ pub struct CorrelatorState {
     removed: Vec<(i64, String)>,
 }
 
-fn make_key(buf: &mut String, qid: &str, host: Option<&str>) {
-    buf.clear();
-    buf.push_str(qid);
-    buf.push('\u{0}');
-    buf.push_str(host.unwrap_or(""));
-}
-
 /// What a line did to its message beyond filling fields.
-enum Effect {
+enum Effect<'e> {
     None,
     Delivered,
+    /// Delivered, and the message continues as the one with that queue id (content filter, forward).
+    DeliveredAs(&'e str, Link),
     Removed,
     /// This message continues as (or is reported on by) the message with that queue id.
-    LinkTo(String, Link),
+    LinkTo(&'e str, Link),
     /// This message continues the one with that queue id.
-    LinkFrom(String),
+    LinkFrom(&'e str),
 }
 
-/// Marks an open message as touched by the line `seq` (LRU order, times), then folds the line into it.
-fn touch(
+/// What a line's kind can do to its message, decided once per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Client,
+    Pickup,
+    MessageId,
+    HeaderWarning,
+    CleanupReject,
+    Queued,
+    Expired,
+    /// `smtpd.reject`, `smtpd.milter-reject`: a recipient, or the whole message after DATA.
+    Reject,
+    /// `cleanup.milter-reject`: always the whole message.
+    MilterReject,
+    Bounce,
+    Removed,
+    Delivery,
+    /// Touches the message (times, order) and nothing else.
+    Touch,
+}
+
+impl Act {
+    fn of(kind: &str) -> Act {
+        match kind {
+            "smtpd.client" => Act::Client,
+            "pickup.submission" => Act::Pickup,
+            "cleanup.message-id" => Act::MessageId,
+            "cleanup.header-warning" => Act::HeaderWarning,
+            "cleanup.reject" => Act::CleanupReject,
+            "qmgr.queued" => Act::Queued,
+            "qmgr.expired" => Act::Expired,
+            "smtpd.reject" | "smtpd.milter-reject" => Act::Reject,
+            "cleanup.milter-reject" => Act::MilterReject,
+            "bounce.notification" => Act::Bounce,
+            _ if kind.ends_with(".removed") => Act::Removed,
+            _ if kind.ends_with(".delivery") => Act::Delivery,
+            _ => Act::Touch,
+        }
+    }
+
+    /// A line that opens a message (a second one means the queue id was reused).
+    fn opens(self) -> bool {
+        matches!(self, Act::Client | Act::Pickup)
+    }
+}
+
+/// A field of the line, if it has one of that name.
+type Found<'e, 'a> = Option<&'e Value<'a>>;
+
+/// The fields correlation reads, found in one pass over the line's fields rather than one scan per name.
+/// Each holds the first field of its name, as [`LineEvent::get`] would give it.
+#[derive(Default)]
+struct Fields<'e, 'a> {
+    src_ip: Found<'e, 'a>,
+    src_host: Found<'e, 'a>,
+    src_port: Found<'e, 'a>,
+    user: Found<'e, 'a>,
+    orig_queue_id: Found<'e, 'a>,
+    sender: Found<'e, 'a>,
+    uid: Found<'e, 'a>,
+    internet_message_id: Found<'e, 'a>,
+    email_subject: Found<'e, 'a>,
+    file_name: Found<'e, 'a>,
+    additional_info: Found<'e, 'a>,
+    bytes: Found<'e, 'a>,
+    num_recipients: Found<'e, 'a>,
+    dest_email_address: Found<'e, 'a>,
+    reject_dsn: Found<'e, 'a>,
+    smtp_command: Found<'e, 'a>,
+    ndr_queue_id: Found<'e, 'a>,
+    result: Found<'e, 'a>,
+    orig_to: Found<'e, 'a>,
+    dest_ip: Found<'e, 'a>,
+    dsn: Found<'e, 'a>,
+    dest_host: Found<'e, 'a>,
+    dest_port: Found<'e, 'a>,
+    delay: Found<'e, 'a>,
+    queued_as: Found<'e, 'a>,
+}
+
+impl<'e, 'a> Fields<'e, 'a> {
+    fn of(ev: &'e LineEvent<'a>) -> Fields<'e, 'a> {
+        let mut f = Fields::default();
+        for (name, v) in &ev.fields {
+            // By length first: one jump, then at most a few comparisons of equal length.
+            let slot = match name.len() {
+                3 => match *name {
+                    "uid" => &mut f.uid,
+                    "dsn" => &mut f.dsn,
+                    _ => continue,
+                },
+                4 if *name == "user" => &mut f.user,
+                5 => match *name {
+                    "bytes" => &mut f.bytes,
+                    "delay" => &mut f.delay,
+                    _ => continue,
+                },
+                6 => match *name {
+                    "src_ip" => &mut f.src_ip,
+                    "sender" => &mut f.sender,
+                    "result" => &mut f.result,
+                    _ => continue,
+                },
+                7 => match *name {
+                    "orig_to" => &mut f.orig_to,
+                    "dest_ip" => &mut f.dest_ip,
+                    _ => continue,
+                },
+                8 => match *name {
+                    "src_host" => &mut f.src_host,
+                    "src_port" => &mut f.src_port,
+                    _ => continue,
+                },
+                9 => match *name {
+                    "dest_host" => &mut f.dest_host,
+                    "dest_port" => &mut f.dest_port,
+                    "file_name" => &mut f.file_name,
+                    "queued_as" => &mut f.queued_as,
+                    _ => continue,
+                },
+                10 if *name == "reject_dsn" => &mut f.reject_dsn,
+                12 => match *name {
+                    "smtp_command" => &mut f.smtp_command,
+                    "ndr_queue_id" => &mut f.ndr_queue_id,
+                    _ => continue,
+                },
+                13 => match *name {
+                    "orig_queue_id" => &mut f.orig_queue_id,
+                    "email_subject" => &mut f.email_subject,
+                    _ => continue,
+                },
+                14 if *name == "num_recipients" => &mut f.num_recipients,
+                15 if *name == "additional_info" => &mut f.additional_info,
+                18 if *name == "dest_email_address" => &mut f.dest_email_address,
+                19 if *name == "internet_message_id" => &mut f.internet_message_id,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(v);
+            }
+        }
+        f
+    }
+}
+
+fn text<'e>(v: Found<'e, '_>) -> Option<&'e str> {
+    v.and_then(Value::as_str)
+}
+
+fn int(v: Found<'_, '_>) -> Option<i64> {
+    v.and_then(Value::as_int)
+}
+
+/// Marks an open message as touched by the line `seq` (times), then folds the line into it.
+fn touch<'e>(
     o: &mut Open,
-    lru: &mut VecDeque<LruEntry>,
-    ev: &LineEvent<'_>,
+    ev: &'e LineEvent<'_>,
+    act: Act,
     seq: u64,
     now: i64,
     relays: &[IpNet],
-) -> Effect {
+) -> Effect<'e> {
     o.touch = seq;
-    o.live.set(seq);
     o.last_secs = now;
     if let Some(t) = ev.time {
         if o.m.time_first.is_none_or(|f| t < f) {
@@ -800,80 +1146,90 @@ fn touch(
             o.m.time_last = Some(t);
         }
     }
-    lru.push_back(LruEntry {
-        seq,
-        live: o.live.clone(),
-        key: o.key.clone(),
-    });
-    apply(o, ev, seq, now, relays)
+    if act == Act::Touch {
+        return Effect::None;
+    }
+    apply(o, ev, act, &Fields::of(ev), seq, now, relays)
 }
 
 /// Folds one line into its open message.
-fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet]) -> Effect {
+fn apply<'e>(
+    o: &mut Open,
+    ev: &LineEvent<'_>,
+    act: Act,
+    f: &Fields<'e, '_>,
+    seq: u64,
+    now: i64,
+    relays: &[IpNet],
+) -> Effect<'e> {
     let m = &mut o.m;
-    let kind = ev.kind;
-    match kind {
-        "smtpd.client" => {
+    match act {
+        Act::Client => {
             o.has_origin = true;
-            if let Some(ip) = ev.get_str("src_ip") {
-                m.src_ip = Some(ip.to_string());
-                m.src_host = ev.get_str("src_host").map(str::to_string);
-                m.src_port = ev.get_int("src_port").and_then(|p| u16::try_from(p).ok());
+            if let Some(ip) = text(f.src_ip) {
+                assign(&mut m.src_ip, Some(ip));
+                assign(&mut m.src_host, text(f.src_host));
+                m.src_port = int(f.src_port).and_then(|p| u16::try_from(p).ok());
             }
-            set_if_none(&mut m.user, ev.get_str("user"));
-            if let Some(orig) = ev.get_str("orig_queue_id") {
+            set_if_none(&mut m.user, text(f.user));
+            if let Some(orig) = text(f.orig_queue_id) {
                 m.orig_queue_id = Some(orig.to_string());
                 m.link = Some(Link::ContentFilter);
-                return Effect::LinkFrom(orig.to_string());
+                return Effect::LinkFrom(orig);
             }
         }
-        "pickup.submission" => {
+        Act::Pickup => {
             o.has_origin = true;
-            m.local_submission = true;
-            set_if_none(&mut m.sender, ev.get_str("sender"));
-            // The submitting account: pickup logs its login name as an unqualified sender; with
-            // `sendmail -f` the sender is whatever was given, and only the uid names the account.
-            if m.user.is_none() {
-                m.user = match (ev.get_str("sender"), ev.get_int("uid")) {
-                    (Some(s), _) if !s.is_empty() && !s.contains('@') => Some(s.to_string()),
-                    (_, Some(uid)) => Some(format!("uid:{uid}")),
-                    (Some(s), None) => {
-                        Some(lex::local_part(s).to_string()).filter(|u| !u.is_empty())
-                    }
-                    (None, None) => None,
-                };
+            pickup(m, f);
+        }
+        Act::MessageId => set_if_none(&mut m.internet_message_id, text(f.internet_message_id)),
+        Act::HeaderWarning => header_check(m, f),
+        Act::CleanupReject | Act::Expired | Act::Reject | Act::MilterReject => {
+            return rare(m, act, f);
+        }
+        Act::Queued => {
+            if let Some(s) = text(f.sender) {
+                // Logged again at every queue run: the buffer is reused.
+                assign(&mut m.sender, Some(s));
+            }
+            if let Some(b) = int(f.bytes) {
+                m.bytes = Some(b);
+            }
+            if let Some(n) = int(f.num_recipients) {
+                m.num_recipients = Some(m.num_recipients.map_or(n, |k| k.max(n)));
             }
         }
-        "cleanup.message-id" => set_if_none(
-            &mut m.internet_message_id,
-            ev.get_str("internet_message_id"),
-        ),
-        "cleanup.header-warning" => header_check(m, ev),
-        "cleanup.reject" => {
-            header_check(m, ev);
+        Act::Bounce => {
+            if let Some(ndr) = text(f.ndr_queue_id) {
+                return Effect::LinkTo(ndr, Link::Bounce);
+            }
+        }
+        Act::Removed => return Effect::Removed,
+        Act::Delivery => return delivery(o, ev, f, seq, now, relays),
+        Act::Touch => {}
+    }
+    Effect::None
+}
+
+/// The kinds seen for few messages: rejections and expiry.
+#[cold]
+#[inline(never)]
+fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>) -> Effect<'e> {
+    match act {
+        Act::CleanupReject => {
+            header_check(m, f);
             m.rejected = Some(
-                ev.get_str("additional_info")
+                text(f.additional_info)
                     .unwrap_or("rejected by cleanup")
                     .to_string(),
             );
             // Cleanup names one recipient (the last); the message as a whole was refused.
-            reject_recipient(m, ev);
+            reject_recipient(m, f);
             // Cleanup throws the queue file away: no `removed` will follow.
             return Effect::Removed;
         }
-        "qmgr.queued" => {
-            if let Some(s) = ev.get_str("sender") {
-                m.sender = Some(s.to_string());
-            }
-            if let Some(b) = ev.get_int("bytes") {
-                m.bytes = Some(b);
-            }
-            if let Some(n) = ev.get_int("num_recipients") {
-                m.num_recipients = Some(m.num_recipients.map_or(n, |k| k.max(n)));
-            }
-        }
-        "qmgr.expired" => {
-            set_if_none(&mut m.sender, ev.get_str("sender"));
+        Act::Expired => {
+            set_if_none(&mut m.sender, text(f.sender));
             for r in m
                 .recipients
                 .iter_mut()
@@ -882,94 +1238,105 @@ fn apply(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet])
                 r.status = Status::Expired;
             }
         }
-        "smtpd.reject" | "smtpd.milter-reject" | "cleanup.milter-reject" => {
-            reject_recipient(m, ev);
+        Act::Reject | Act::MilterReject => {
+            reject_recipient(m, f);
             // After DATA the whole message is refused, and its queue file goes without a `removed` line.
-            let whole = kind == "cleanup.milter-reject"
+            let whole = act == Act::MilterReject
                 || matches!(
-                    ev.get_str("smtp_command"),
+                    text(f.smtp_command),
                     Some("DATA" | "END-OF-MESSAGE" | "BDAT")
                 );
             if whole {
-                m.rejected = Some(
-                    ev.get_str("additional_info")
-                        .unwrap_or("rejected")
-                        .to_string(),
-                );
+                m.rejected = Some(text(f.additional_info).unwrap_or("rejected").to_string());
                 return Effect::Removed;
             }
         }
-        "bounce.notification" => {
-            if let Some(ndr) = ev.get_str("ndr_queue_id") {
-                return Effect::LinkTo(ndr.to_string(), Link::Bounce);
-            }
-        }
-        _ if kind.ends_with(".removed") => return Effect::Removed,
-        _ if kind.ends_with(".delivery") => return delivery(o, ev, seq, now, relays),
         _ => {}
     }
     Effect::None
 }
 
+/// A local submission: the sender and the account that submitted it.
+#[cold]
+#[inline(never)]
+fn pickup(m: &mut Message, f: &Fields<'_, '_>) {
+    m.local_submission = true;
+    set_if_none(&mut m.sender, text(f.sender));
+    // The submitting account: pickup logs its login name as an unqualified sender; with
+    // `sendmail -f` the sender is whatever was given, and only the uid names the account.
+    if m.user.is_none() {
+        m.user = match (text(f.sender), int(f.uid)) {
+            (Some(s), _) if !s.is_empty() && !s.contains('@') => Some(s.to_string()),
+            (_, Some(uid)) => Some(format!("uid:{uid}")),
+            (Some(s), None) => Some(lex::local_part(s).to_string()).filter(|u| !u.is_empty()),
+            (None, None) => None,
+        };
+    }
+}
+
 /// A refused recipient (`reject:` lines name one in `to=`), and the sender they name.
-fn reject_recipient(m: &mut Message, ev: &LineEvent<'_>) {
-    if let Some(to) = ev.get_str("dest_email_address") {
+#[cold]
+#[inline(never)]
+fn reject_recipient(m: &mut Message, f: &Fields<'_, '_>) {
+    if let Some(to) = text(f.dest_email_address) {
         let r = m.recipient_mut(to, None, Status::Rejected);
         r.status = Status::Rejected;
         r.attempts += 1;
-        assign(&mut r.dsn, ev.get_str("reject_dsn"));
-        assign(&mut r.response, ev.get_str("additional_info"));
+        assign(&mut r.dsn, text(f.reject_dsn));
+        assign(&mut r.response, text(f.additional_info));
     }
-    set_if_none(&mut m.sender, ev.get_str("sender"));
+    set_if_none(&mut m.sender, text(f.sender));
 }
 
 /// A header or body check line: subject, attachment name, and the client and sender as fallbacks.
-fn header_check(m: &mut Message, ev: &LineEvent<'_>) {
-    set_if_none(&mut m.email_subject, ev.get_str("email_subject"));
-    if let Some(name) = ev.get_str("file_name") {
+fn header_check(m: &mut Message, f: &Fields<'_, '_>) {
+    set_if_none(&mut m.email_subject, text(f.email_subject));
+    if let Some(name) = text(f.file_name) {
         if !m.attachments.iter().any(|a| a == name) {
             m.attachments.push(name.to_string());
         }
     }
     if m.src_ip.is_none() {
-        set_if_none(&mut m.src_ip, ev.get_str("src_ip"));
-        set_if_none(&mut m.src_host, ev.get_str("src_host"));
+        set_if_none(&mut m.src_ip, text(f.src_ip));
+        set_if_none(&mut m.src_host, text(f.src_host));
     }
-    set_if_none(&mut m.sender, ev.get_str("sender"));
+    set_if_none(&mut m.sender, text(f.sender));
 }
 
 /// A delivery-status line: one recipient's attempt.
-fn delivery(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNet]) -> Effect {
+fn delivery<'e>(
+    o: &mut Open,
+    ev: &LineEvent<'_>,
+    f: &Fields<'e, '_>,
+    seq: u64,
+    now: i64,
+    relays: &[IpNet],
+) -> Effect<'e> {
     let (Some(to), Some(status)) = (
-        ev.get_str("dest_email_address"),
-        ev.get_str("result").and_then(Status::of_delivery),
+        text(f.dest_email_address),
+        text(f.result).and_then(Status::of_delivery),
     ) else {
         return Effect::None;
     };
     let local = !matches!(ev.daemon, Some("smtp"));
-    let r = o.m.recipient_mut(to, ev.get_str("orig_to"), status);
+    let r = o.m.recipient_mut(to, text(f.orig_to), status);
     r.status = status;
     r.attempts += 1;
     // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
     // The address is parsed once for all the relays.
-    let dest_ip = ev.get_str("dest_ip");
-    r.local = (local && dest_ip.is_none())
-        || dest_ip
-            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
-            .is_some_and(|ip| relays.iter().any(|n| n.contains(ip)));
-    assign(&mut r.dsn, ev.get_str("dsn"));
-    assign(&mut r.dest_host, ev.get_str("dest_host"));
-    assign(&mut r.dest_ip, ev.get_str("dest_ip"));
-    r.dest_port = ev.get_int("dest_port").and_then(|p| u16::try_from(p).ok());
-    r.delay = ev.get("delay").and_then(|v| v.as_f64());
-    assign(&mut r.response, ev.get_str("additional_info"));
+    let dest_ip = text(f.dest_ip);
+    r.local = (local && dest_ip.is_none()) || dest_ip.is_some_and(|ip| to_relay(ip, relays));
+    assign(&mut r.dsn, text(f.dsn));
+    assign(&mut r.dest_host, text(f.dest_host));
+    assign(&mut r.dest_ip, dest_ip);
+    r.dest_port = int(f.dest_port).and_then(|p| u16::try_from(p).ok());
+    r.delay = f.delay.and_then(Value::as_f64);
+    assign(&mut r.response, text(f.additional_info));
     o.last_delivery = Some((seq, now));
-    if let (Some(next), Status::Sent) = (ev.get_str("queued_as"), status) {
-        let forwarded = ev
-            .get_str("additional_info")
-            .is_some_and(|t| t.contains("forwarded as"));
-        return Effect::LinkTo(
-            next.to_string(),
+    if let (Some(next), Status::Sent) = (text(f.queued_as), status) {
+        let forwarded = text(f.additional_info).is_some_and(|t| t.contains("forwarded as"));
+        return Effect::DeliveredAs(
+            next,
             if forwarded {
                 Link::Forward
             } else {
@@ -978,4 +1345,177 @@ fn delivery(o: &mut Open, ev: &LineEvent<'_>, seq: u64, now: i64, relays: &[IpNe
         );
     }
     Effect::Delivered
+}
+
+/// Whether a delivery to `ip` went to one of the content filter's relays. The address is parsed once for
+/// all the relays.
+fn to_relay(ip: &str, relays: &[IpNet]) -> bool {
+    if relays.is_empty() {
+        return false;
+    }
+    let addr = match dotted_quad(ip) {
+        Some(a) => std::net::IpAddr::V4(a),
+        None => match ip.parse() {
+            Ok(a) => a,
+            Err(_) => return false,
+        },
+    };
+    relays.iter().any(|n| n.contains(addr))
+}
+
+/// An IPv4 address in the canonical form std's parser accepts (four decimal octets, no leading zeros);
+/// `None` for anything else, which is then left to that parser. Nearly every relay address is one, and
+/// this is much less code than the general parser on a path run for every delivery.
+fn dotted_quad(s: &str) -> Option<std::net::Ipv4Addr> {
+    let b = s.as_bytes();
+    let mut octets = [0u8; 4];
+    let mut i = 0;
+    for (n, octet) in octets.iter_mut().enumerate() {
+        if n > 0 {
+            if b.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let start = i;
+        let mut v = 0u32;
+        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit() && i - start < 3) {
+            v = v * 10 + u32::from(d - b'0');
+            i += 1;
+        }
+        if i == start || (i - start > 1 && b[start] == b'0') {
+            return None;
+        }
+        *octet = u8::try_from(v).ok()?;
+    }
+    (i == b.len()).then_some(std::net::Ipv4Addr::from(octets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::YearClock;
+
+    fn feed_all(c: &mut Correlator, lines: &[&str]) -> Vec<Message> {
+        let mut clock = YearClock::new(Some(2026), 0, 0);
+        let mut out = Vec::new();
+        for l in lines {
+            c.feed(&crate::engine::parse_line(l, None, &mut clock), &mut out);
+        }
+        out
+    }
+
+    fn correlator(open_messages: usize) -> Correlator {
+        let limits = Limits {
+            open_messages,
+            ..Limits::default()
+        };
+        let relays = crate::Config::default().content_filter_relays().unwrap();
+        Correlator::new(limits, &[], relays)
+    }
+
+    #[test]
+    fn key_text_is_queue_id_nul_host_inline_or_boxed() {
+        let k = Key::new("3TdBX62SWHz9v0T", Some("gds39d"));
+        assert!(matches!(k, Key::Inline(_)));
+        assert_eq!(k.to_text(), "3TdBX62SWHz9v0T\u{0}gds39d");
+        assert_eq!(Key::of_text(&k.to_text()), k);
+        assert_ne!(Key::new("3TdBX62SWHz9v0T", None), k);
+        assert_eq!(Key::new("4F1A2B3C4D", None).to_text(), "4F1A2B3C4D\u{0}");
+        let host = "a-host-name-longer-than-the-inline-room.example";
+        let long = Key::new("4F1A2B3C4D", Some(host));
+        assert!(matches!(long, Key::Boxed(_)));
+        assert_eq!(long.to_text(), format!("4F1A2B3C4D\u{0}{host}"));
+        assert_eq!(Key::of_text(&long.to_text()), long);
+    }
+
+    #[test]
+    fn dotted_quad_agrees_with_the_std_parser() {
+        for s in [
+            "203.0.113.25",
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1.2.3.4.",
+            "1..3.4",
+            "1.2.3.4 ",
+            "1234.1.1.1",
+            "::1",
+            "2001:db8::25",
+            "",
+        ] {
+            assert_eq!(dotted_quad(s), s.parse().ok(), "{s:?}");
+        }
+        let relays = crate::Config::default().content_filter_relays().unwrap();
+        assert!(to_relay("127.0.0.1", &relays));
+        assert!(to_relay("::1", &relays));
+        assert!(!to_relay("142.250.102.27", &relays));
+        assert!(!to_relay("localhost", &relays));
+    }
+
+    /// Lines from tests/fixtures/correlate/interleaved.log.
+    const A_CLIENT: &str = "Mar 18 09:12:01 mx1 postfix/smtpd[2101]: 4F1A2B3C4D: client=wks-17.corp.example[10.1.2.17], sasl_method=LOGIN, sasl_username=jdoe";
+    const B_CLIENT: &str = "Mar 18 09:12:01 mx1 postfix/smtpd[2102]: 5A6B7C8D9E: client=mail-ej1.outside.example[198.51.100.20]:41234";
+    const A_MSGID: &str =
+        "Mar 18 09:12:01 mx1 postfix/cleanup[2105]: 4F1A2B3C4D: message-id=<abc123@corp.example>";
+    const B_REMOVED: &str = "Mar 18 09:12:02 mx1 postfix/qmgr[880]: 5A6B7C8D9E: removed";
+    const A_DEFERRED: &str = "Mar 18 09:12:32 mx1 postfix/smtp[2111]: 4F1A2B3C4D: to=<partner@fabrikam.example>, relay=none, delay=31, delays=0.1/0/30/0, dsn=4.4.1, status=deferred (connect to mx.fabrikam.example[203.0.113.25]:25: Connection timed out)";
+    const ANVIL: &str = "Mar 18 09:23:00 mx1 postfix/anvil[881]: statistics: max connection rate 1/60s for (smtp:10.1.2.17) at Mar 18 09:12:01";
+
+    #[test]
+    fn the_bound_evicts_the_message_touched_least_recently() {
+        let mut c = correlator(2);
+        // A opened first but touched after B: opening a third message evicts B.
+        let out = feed_all(
+            &mut c,
+            &[
+                A_CLIENT,
+                B_CLIENT,
+                A_MSGID,
+                // From tests/fixtures/correlate/reuse.log.
+                "Mar 18 12:00:00 mx1 postfix/pickup[4001]: 1A2B3C4D5E: uid=1000 from=<alice>",
+            ],
+        );
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].queue_id, "5A6B7C8D9E");
+        assert!(!out[0].complete);
+        assert_eq!(c.open_len(), 2);
+    }
+
+    #[test]
+    fn a_removed_slot_is_reused_and_the_order_survives_export() {
+        let mut c = correlator(10);
+        let out = feed_all(&mut c, &[A_CLIENT, B_CLIENT, B_REMOVED, A_MSGID]);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].complete);
+        let out = feed_all(&mut c, &[B_CLIENT]);
+        assert!(out.is_empty());
+        assert_eq!(c.slots.len(), 2, "B's slot was reused");
+        let st = c.export();
+        let keys: Vec<&str> = st.open.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["4F1A2B3C4D\u{0}mx1", "5A6B7C8D9E\u{0}mx1"]);
+        let mut back = correlator(10);
+        back.import(st);
+        let mut out = Vec::new();
+        back.flush(&mut out);
+        let order: Vec<&str> = out.iter().map(|m| m.queue_id.as_str()).collect();
+        assert_eq!(order, ["4F1A2B3C4D", "5A6B7C8D9E"]);
+    }
+
+    #[test]
+    fn an_early_record_goes_out_once_ten_minutes_after_the_deferral() {
+        let mut c = correlator(10);
+        let mut out = feed_all(&mut c, &[A_CLIENT, A_DEFERRED]);
+        assert!(out.is_empty());
+        assert_eq!(c.first[EARLY], c.first[TOUCHED]);
+        out = feed_all(&mut c, &[ANVIL]);
+        assert_eq!(out.len(), 1);
+        assert!(!out[0].complete);
+        assert_eq!(out[0].recipients[0].status, Status::Deferred);
+        assert_eq!(c.first[EARLY], NIL, "the timer is disarmed once it fired");
+    }
 }

@@ -773,8 +773,23 @@ impl Correlator {
                 None => break,
             }
         }
+        // Links taken by their message leave their key behind in the order: drop those now and then, or the
+        // order would grow with every link ever made.
+        if self.pending_order.len() >= 2 * self.pending.len() + 64 {
+            self.pending_order = self.pending_keys().into_iter().cloned().collect();
+        }
         self.pending_order.push_back(k.clone());
         self.pending.insert(k, inherit);
+    }
+
+    /// The keys of the links still waiting, oldest first, each once (at its latest link).
+    fn pending_keys(&self) -> Vec<&Key> {
+        let mut seen = std::collections::HashSet::with_hasher(FxBuild::default());
+        let mut keys: Vec<&Key> = (self.pending_order.iter().rev())
+            .filter(|k| self.pending.contains_key(*k) && seen.insert(*k))
+            .collect();
+        keys.reverse();
+        keys
     }
 
     /// Emits the message in slot `at` and frees the slot; gives back its key.
@@ -896,8 +911,8 @@ impl Correlator {
                 .map(|(k, o)| (k.to_text(), o.clone()))
                 .collect(),
             pending: self
-                .pending_order
-                .iter()
+                .pending_keys()
+                .into_iter()
                 .filter_map(|k| Some((k.to_text(), self.pending.get(k)?.clone())))
                 .collect(),
             removed: self
@@ -1504,6 +1519,36 @@ mod tests {
         back.flush(&mut out);
         let order: Vec<&str> = out.iter().map(|m| m.queue_id.as_str()).collect();
         assert_eq!(order, ["4F1A2B3C4D", "5A6B7C8D9E"]);
+    }
+
+    #[test]
+    fn links_taken_by_their_message_do_not_pile_up() {
+        // Lines as tests/fixtures/correlate/content-filter.log has them, for a thousand filtered messages.
+        let mut c = correlator(100);
+        for i in 0..1000u32 {
+            let (old, new) = (
+                format!("{:010X}", 0x1000_0000 + i),
+                format!("{:010X}", 0x2000_0000 + i),
+            );
+            let lines = [
+                format!("Mar 18 14:00:00 mx1 postfix/pickup[5100]: {old}: uid=1000 from=<alice>"),
+                format!("Mar 18 14:00:01 mx1 postfix/smtp[5110]: {old}: to=<cfo@partner.example>, relay=127.0.0.1[127.0.0.1]:10025, delay=1.2, delays=0.1/0/0.1/1, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as {new})"),
+                format!("Mar 18 14:00:01 mx1 postfix/qmgr[5000]: {old}: removed"),
+                format!("Mar 18 14:00:01 mx1 postfix/pickup[5100]: {new}: uid=0 from=<alice>"),
+                format!("Mar 18 14:00:02 mx1 postfix/qmgr[5000]: {new}: removed"),
+            ];
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let out = feed_all(&mut c, &lines);
+            assert_eq!(out.len(), 2);
+            assert_eq!(
+                out[1].orig_queue_id.as_deref(),
+                Some(old.as_str()),
+                "{out:?}"
+            );
+        }
+        assert!(c.pending.is_empty());
+        assert!(c.pending_order.len() <= 64, "{}", c.pending_order.len());
+        assert!(c.export().pending.is_empty());
     }
 
     #[test]

@@ -673,13 +673,13 @@ impl Correlator {
         self.last[list] = at;
     }
 
-    /// Forgets removed keys past the grace period.
+    /// Forgets removed keys past the grace period, and the oldest beyond the bound of open messages: log
+    /// time stands still in a replayed or concatenated log, and the list must not grow with it.
     fn prune_removed(&mut self) {
-        while self
-            .removed
-            .front()
-            .is_some_and(|(t, _)| t.saturating_add(REMOVED_GRACE_S) < self.now)
-        {
+        while self.removed.front().is_some_and(|(t, _)| {
+            t.saturating_add(REMOVED_GRACE_S) < self.now
+                || self.removed.len() > self.limits.open_messages
+        }) {
             if let Some((t, k)) = self.removed.pop_front() {
                 // Only if not removed again since (a reused id): the newer entry keeps it.
                 if self.removed_keys.get(&k) == Some(&t) {
@@ -693,14 +693,6 @@ impl Correlator {
     #[inline(never)]
     fn recently_removed(&mut self, key: &Key) -> bool {
         self.prune_removed();
-        // Bounded even when log time stands still (a replayed log): the oldest go first.
-        while self.removed.len() > self.limits.open_messages {
-            if let Some((t, k)) = self.removed.pop_front() {
-                if self.removed_keys.get(&k) == Some(&t) {
-                    self.removed_keys.remove(&k);
-                }
-            }
-        }
         self.removed_keys.contains_key(key) && !self.open.contains_key(key)
     }
 
@@ -1549,6 +1541,23 @@ mod tests {
         assert!(c.pending.is_empty());
         assert!(c.pending_order.len() <= 64, "{}", c.pending_order.len());
         assert!(c.export().pending.is_empty());
+    }
+
+    #[test]
+    fn removed_keys_stay_within_the_bound_while_log_time_stands_still() {
+        // A replayed log: a thousand messages removed in the same second.
+        let mut c = correlator(10);
+        for i in 0..1000u32 {
+            let qid = format!("{:010X}", 0x1000_0000 + i);
+            let lines = [
+                format!("Mar 18 14:00:00 mx1 postfix/pickup[5100]: {qid}: uid=1000 from=<alice>"),
+                format!("Mar 18 14:00:00 mx1 postfix/qmgr[5000]: {qid}: removed"),
+            ];
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            assert_eq!(feed_all(&mut c, &lines).len(), 1);
+        }
+        assert!(c.removed.len() <= 11, "{}", c.removed.len());
+        assert!(c.removed_keys.len() <= 11, "{}", c.removed_keys.len());
     }
 
     #[test]

@@ -392,18 +392,7 @@ mod tests {
                     queue,
                     body,
                 };
-                let f = match daemon {
-                    "qmgr" => super::super::qmgr::parse,
-                    "smtp" => super::super::smtp::parse,
-                    "local" | "virtual" | "pipe" | "error" | "discard" => {
-                        super::super::delivery::parse
-                    }
-                    "pickup" => super::super::pickup::parse,
-                    "bounce" => super::super::bounce::parse,
-                    "postsuper" => super::super::postsuper::parse,
-                    "master" | "postfix-script" => super::super::master::parse,
-                    _ => parse,
-                };
+                let (f, _) = super::super::parser_for(daemon).expect("a daemon");
                 assert_eq!(f(&m, &mut ev), None, "{daemon}: {text}");
             }
         }

@@ -885,16 +885,14 @@ impl Correlator {
 
     /// The correlation state, for `--state`.
     pub fn export(&self) -> CorrelatorState {
+        // The touch list holds exactly the open messages, in the order they would be evicted.
         let mut live = Vec::with_capacity(self.open.len());
         let mut at = self.first[TOUCHED];
         while at != NIL {
             let s = &self.slots[at as usize];
-            if s.live {
-                live.push((&s.key, &s.open));
-            }
+            live.push((&s.key, &s.open));
             at = self.links[at as usize].next[TOUCHED];
         }
-        live.sort_by_key(|(_, o)| o.touch);
         CorrelatorState {
             now: self.now,
             seq: self.seq,

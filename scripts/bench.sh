@@ -53,13 +53,18 @@ else
   echo "component: $component or $host missing (make wasm host)"
 fi
 
+# "A/Bx", or "-" when there is no B (no baseline beside this checkout).
+ratio() {
+  if [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3fx", a / b}'; else echo "-"; fi
+}
+
 printf '\n%-46s %10s %12s %14s %12s\n' run "cpu s" "lines/s" "vs baseline" "vs native"
 for k in baseline native native-no-lines component; do
   [ -n "${secs[$k]:-}" ] || continue
   s=${secs[$k]}
   lps=$(awk -v n="$lines" -v s="$s" 'BEGIN{printf "%.0f", n / s}')
-  vb=$( [ -n "${secs[baseline]:-}" ] && awk -v a="$s" -v b="${secs[baseline]}" 'BEGIN{printf "%.3fx", a / b}' || echo "-")
-  vn=$(awk -v a="$s" -v b="${secs[native]}" 'BEGIN{printf "%.3fx", a / b}')
+  vb=$(ratio "$s" "${secs[baseline]:-}")
+  vn=$(ratio "$s" "${secs[native]}")
   case $k in
     baseline) name="exabeam-regex-baseline --json";;
     native) name="postfix-enrich (full NDJSON)";;
@@ -93,8 +98,8 @@ if [ "$ICOUNT_LINES" -gt 0 ] && command -v valgrind > /dev/null && [ -x "$host" 
   for k in baseline native component; do
     [ -n "${ins[$k]:-}" ] || continue
     per=$(awk -v i="${ins[$k]}" -v n="$ICOUNT_LINES" 'BEGIN{printf "%.0f", i / n}')
-    vb=$( [ -n "${ins[baseline]:-}" ] && awk -v a="${ins[$k]}" -v b="${ins[baseline]}" 'BEGIN{printf "%.3fx", a / b}' || echo "-")
-    vn=$(awk -v a="${ins[$k]}" -v b="${ins[native]}" 'BEGIN{printf "%.3fx", a / b}')
+    vb=$(ratio "${ins[$k]}" "${ins[baseline]:-}")
+    vn=$(ratio "${ins[$k]}" "${ins[native]}")
     printf '%-46s %10s %12s %12s\n' "$k" "$per" "$vb" "$vn"
   done
 fi

@@ -1029,98 +1029,132 @@ impl Act {
 type Found<'e, 'a> = Option<&'e Value<'a>>;
 
 /// The fields correlation reads, found in one pass over the line's fields rather than one scan per name.
-/// Each holds the first field of its name, as [`LineEvent::get`] would give it.
-#[derive(Default)]
+/// Each is the position (plus one; 0 for none) of the first field of its name, as [`LineEvent::get`] would
+/// find it: a few bytes to clear per line rather than a pointer per name.
 struct Fields<'e, 'a> {
-    src_ip: Found<'e, 'a>,
-    src_host: Found<'e, 'a>,
-    src_port: Found<'e, 'a>,
-    user: Found<'e, 'a>,
-    orig_queue_id: Found<'e, 'a>,
-    sender: Found<'e, 'a>,
-    uid: Found<'e, 'a>,
-    internet_message_id: Found<'e, 'a>,
-    email_subject: Found<'e, 'a>,
-    file_name: Found<'e, 'a>,
-    additional_info: Found<'e, 'a>,
-    bytes: Found<'e, 'a>,
-    num_recipients: Found<'e, 'a>,
-    dest_email_address: Found<'e, 'a>,
-    reject_dsn: Found<'e, 'a>,
-    smtp_command: Found<'e, 'a>,
-    ndr_queue_id: Found<'e, 'a>,
-    result: Found<'e, 'a>,
-    orig_to: Found<'e, 'a>,
-    dest_ip: Found<'e, 'a>,
-    dsn: Found<'e, 'a>,
-    dest_host: Found<'e, 'a>,
-    dest_port: Found<'e, 'a>,
-    delay: Found<'e, 'a>,
-    queued_as: Found<'e, 'a>,
+    ev: &'e LineEvent<'a>,
+    at: [u8; FIELDS],
+}
+
+/// Names the fields [`Fields`] finds: one accessor each, and its place in [`Fields::at`].
+macro_rules! fields {
+    ($($name:ident),* $(,)?) => {
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy)]
+        enum F {
+            $($name),*
+        }
+        const FIELDS: usize = [$(F::$name),*].len();
+        impl<'e, 'a> Fields<'e, 'a> {
+            $(fn $name(&self) -> Found<'e, 'a> {
+                self.get(F::$name)
+            })*
+        }
+    };
+}
+
+fields! {
+    src_ip,
+    src_host,
+    src_port,
+    user,
+    orig_queue_id,
+    sender,
+    uid,
+    internet_message_id,
+    email_subject,
+    file_name,
+    additional_info,
+    bytes,
+    num_recipients,
+    dest_email_address,
+    reject_dsn,
+    smtp_command,
+    ndr_queue_id,
+    result,
+    orig_to,
+    dest_ip,
+    dsn,
+    dest_host,
+    dest_port,
+    delay,
+    queued_as,
 }
 
 impl<'e, 'a> Fields<'e, 'a> {
+    #[inline(always)]
     fn of(ev: &'e LineEvent<'a>) -> Fields<'e, 'a> {
-        let mut f = Fields::default();
-        for (name, v) in &ev.fields {
+        let mut f = Fields {
+            ev,
+            at: [0; FIELDS],
+        };
+        for (i, (name, _)) in ev.fields.iter().enumerate() {
             // By length first: one jump, then at most a few comparisons of equal length.
             let slot = match name.len() {
                 3 => match *name {
-                    "uid" => &mut f.uid,
-                    "dsn" => &mut f.dsn,
+                    "uid" => F::uid,
+                    "dsn" => F::dsn,
                     _ => continue,
                 },
-                4 if *name == "user" => &mut f.user,
+                4 if *name == "user" => F::user,
                 5 => match *name {
-                    "bytes" => &mut f.bytes,
-                    "delay" => &mut f.delay,
+                    "bytes" => F::bytes,
+                    "delay" => F::delay,
                     _ => continue,
                 },
                 6 => match *name {
-                    "src_ip" => &mut f.src_ip,
-                    "sender" => &mut f.sender,
-                    "result" => &mut f.result,
+                    "src_ip" => F::src_ip,
+                    "sender" => F::sender,
+                    "result" => F::result,
                     _ => continue,
                 },
                 7 => match *name {
-                    "orig_to" => &mut f.orig_to,
-                    "dest_ip" => &mut f.dest_ip,
+                    "orig_to" => F::orig_to,
+                    "dest_ip" => F::dest_ip,
                     _ => continue,
                 },
                 8 => match *name {
-                    "src_host" => &mut f.src_host,
-                    "src_port" => &mut f.src_port,
+                    "src_host" => F::src_host,
+                    "src_port" => F::src_port,
                     _ => continue,
                 },
                 9 => match *name {
-                    "dest_host" => &mut f.dest_host,
-                    "dest_port" => &mut f.dest_port,
-                    "file_name" => &mut f.file_name,
-                    "queued_as" => &mut f.queued_as,
+                    "dest_host" => F::dest_host,
+                    "dest_port" => F::dest_port,
+                    "file_name" => F::file_name,
+                    "queued_as" => F::queued_as,
                     _ => continue,
                 },
-                10 if *name == "reject_dsn" => &mut f.reject_dsn,
+                10 if *name == "reject_dsn" => F::reject_dsn,
                 12 => match *name {
-                    "smtp_command" => &mut f.smtp_command,
-                    "ndr_queue_id" => &mut f.ndr_queue_id,
+                    "smtp_command" => F::smtp_command,
+                    "ndr_queue_id" => F::ndr_queue_id,
                     _ => continue,
                 },
                 13 => match *name {
-                    "orig_queue_id" => &mut f.orig_queue_id,
-                    "email_subject" => &mut f.email_subject,
+                    "orig_queue_id" => F::orig_queue_id,
+                    "email_subject" => F::email_subject,
                     _ => continue,
                 },
-                14 if *name == "num_recipients" => &mut f.num_recipients,
-                15 if *name == "additional_info" => &mut f.additional_info,
-                18 if *name == "dest_email_address" => &mut f.dest_email_address,
-                19 if *name == "internet_message_id" => &mut f.internet_message_id,
+                14 if *name == "num_recipients" => F::num_recipients,
+                15 if *name == "additional_info" => F::additional_info,
+                18 if *name == "dest_email_address" => F::dest_email_address,
+                19 if *name == "internet_message_id" => F::internet_message_id,
                 _ => continue,
             };
-            if slot.is_none() {
-                *slot = Some(v);
+            // Past 254 fields a field reads as absent rather than as another.
+            if f.at[slot as usize] == 0 {
+                f.at[slot as usize] = u8::try_from(i + 1).unwrap_or(0);
             }
         }
         f
+    }
+
+    fn get(&self, field: F) -> Found<'e, 'a> {
+        match self.at[field as usize] {
+            0 => None,
+            i => self.ev.fields.get(usize::from(i) - 1).map(|(_, v)| v),
+        }
     }
 }
 
@@ -1171,13 +1205,13 @@ fn apply<'e>(
     match act {
         Act::Client => {
             o.has_origin = true;
-            if let Some(ip) = text(f.src_ip) {
+            if let Some(ip) = text(f.src_ip()) {
                 assign(&mut m.src_ip, Some(ip));
-                assign(&mut m.src_host, text(f.src_host));
-                m.src_port = int(f.src_port).and_then(|p| u16::try_from(p).ok());
+                assign(&mut m.src_host, text(f.src_host()));
+                m.src_port = int(f.src_port()).and_then(|p| u16::try_from(p).ok());
             }
-            set_if_none(&mut m.user, text(f.user));
-            if let Some(orig) = text(f.orig_queue_id) {
+            set_if_none(&mut m.user, text(f.user()));
+            if let Some(orig) = text(f.orig_queue_id()) {
                 m.orig_queue_id = Some(orig.to_string());
                 m.link = Some(Link::ContentFilter);
                 return Effect::LinkFrom(orig);
@@ -1187,25 +1221,25 @@ fn apply<'e>(
             o.has_origin = true;
             pickup(m, f);
         }
-        Act::MessageId => set_if_none(&mut m.internet_message_id, text(f.internet_message_id)),
+        Act::MessageId => set_if_none(&mut m.internet_message_id, text(f.internet_message_id())),
         Act::HeaderWarning => header_check(m, f),
         Act::CleanupReject | Act::Expired | Act::Reject | Act::MilterReject => {
             return rare(m, act, f);
         }
         Act::Queued => {
-            if let Some(s) = text(f.sender) {
+            if let Some(s) = text(f.sender()) {
                 // Logged again at every queue run: the buffer is reused.
                 assign(&mut m.sender, Some(s));
             }
-            if let Some(b) = int(f.bytes) {
+            if let Some(b) = int(f.bytes()) {
                 m.bytes = Some(b);
             }
-            if let Some(n) = int(f.num_recipients) {
+            if let Some(n) = int(f.num_recipients()) {
                 m.num_recipients = Some(m.num_recipients.map_or(n, |k| k.max(n)));
             }
         }
         Act::Bounce => {
-            if let Some(ndr) = text(f.ndr_queue_id) {
+            if let Some(ndr) = text(f.ndr_queue_id()) {
                 return Effect::LinkTo(ndr, Link::Bounce);
             }
         }
@@ -1224,7 +1258,7 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>) -> Effect<'e> {
         Act::CleanupReject => {
             header_check(m, f);
             m.rejected = Some(
-                text(f.additional_info)
+                text(f.additional_info())
                     .unwrap_or("rejected by cleanup")
                     .to_string(),
             );
@@ -1234,7 +1268,7 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>) -> Effect<'e> {
             return Effect::Removed;
         }
         Act::Expired => {
-            set_if_none(&mut m.sender, text(f.sender));
+            set_if_none(&mut m.sender, text(f.sender()));
             for r in m
                 .recipients
                 .iter_mut()
@@ -1248,11 +1282,11 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>) -> Effect<'e> {
             // After DATA the whole message is refused, and its queue file goes without a `removed` line.
             let whole = act == Act::MilterReject
                 || matches!(
-                    text(f.smtp_command),
+                    text(f.smtp_command()),
                     Some("DATA" | "END-OF-MESSAGE" | "BDAT")
                 );
             if whole {
-                m.rejected = Some(text(f.additional_info).unwrap_or("rejected").to_string());
+                m.rejected = Some(text(f.additional_info()).unwrap_or("rejected").to_string());
                 return Effect::Removed;
             }
         }
@@ -1266,11 +1300,11 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>) -> Effect<'e> {
 #[inline(never)]
 fn pickup(m: &mut Message, f: &Fields<'_, '_>) {
     m.local_submission = true;
-    set_if_none(&mut m.sender, text(f.sender));
+    set_if_none(&mut m.sender, text(f.sender()));
     // The submitting account: pickup logs its login name as an unqualified sender; with
     // `sendmail -f` the sender is whatever was given, and only the uid names the account.
     if m.user.is_none() {
-        m.user = match (text(f.sender), int(f.uid)) {
+        m.user = match (text(f.sender()), int(f.uid())) {
             (Some(s), _) if !s.is_empty() && !s.contains('@') => Some(s.to_string()),
             (_, Some(uid)) => Some(format!("uid:{uid}")),
             (Some(s), None) => Some(lex::local_part(s).to_string()).filter(|u| !u.is_empty()),
@@ -1283,29 +1317,29 @@ fn pickup(m: &mut Message, f: &Fields<'_, '_>) {
 #[cold]
 #[inline(never)]
 fn reject_recipient(m: &mut Message, f: &Fields<'_, '_>) {
-    if let Some(to) = text(f.dest_email_address) {
+    if let Some(to) = text(f.dest_email_address()) {
         let r = m.recipient_mut(to, None, Status::Rejected);
         r.status = Status::Rejected;
         r.attempts += 1;
-        assign(&mut r.dsn, text(f.reject_dsn));
-        assign(&mut r.response, text(f.additional_info));
+        assign(&mut r.dsn, text(f.reject_dsn()));
+        assign(&mut r.response, text(f.additional_info()));
     }
-    set_if_none(&mut m.sender, text(f.sender));
+    set_if_none(&mut m.sender, text(f.sender()));
 }
 
 /// A header or body check line: subject, attachment name, and the client and sender as fallbacks.
 fn header_check(m: &mut Message, f: &Fields<'_, '_>) {
-    set_if_none(&mut m.email_subject, text(f.email_subject));
-    if let Some(name) = text(f.file_name) {
+    set_if_none(&mut m.email_subject, text(f.email_subject()));
+    if let Some(name) = text(f.file_name()) {
         if !m.attachments.iter().any(|a| a == name) {
             m.attachments.push(name.to_string());
         }
     }
     if m.src_ip.is_none() {
-        set_if_none(&mut m.src_ip, text(f.src_ip));
-        set_if_none(&mut m.src_host, text(f.src_host));
+        set_if_none(&mut m.src_ip, text(f.src_ip()));
+        set_if_none(&mut m.src_host, text(f.src_host()));
     }
-    set_if_none(&mut m.sender, text(f.sender));
+    set_if_none(&mut m.sender, text(f.sender()));
 }
 
 /// A delivery-status line: one recipient's attempt.
@@ -1318,28 +1352,28 @@ fn delivery<'e>(
     relays: &[IpNet],
 ) -> Effect<'e> {
     let (Some(to), Some(status)) = (
-        text(f.dest_email_address),
-        text(f.result).and_then(Status::of_delivery),
+        text(f.dest_email_address()),
+        text(f.result()).and_then(Status::of_delivery),
     ) else {
         return Effect::None;
     };
     let local = !matches!(ev.daemon, Some("smtp"));
-    let r = o.m.recipient_mut(to, text(f.orig_to), status);
+    let r = o.m.recipient_mut(to, text(f.orig_to()), status);
     r.status = status;
     r.attempts += 1;
     // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
     // The address is parsed once for all the relays.
-    let dest_ip = text(f.dest_ip);
+    let dest_ip = text(f.dest_ip());
     r.local = (local && dest_ip.is_none()) || dest_ip.is_some_and(|ip| to_relay(ip, relays));
-    assign(&mut r.dsn, text(f.dsn));
-    assign(&mut r.dest_host, text(f.dest_host));
+    assign(&mut r.dsn, text(f.dsn()));
+    assign(&mut r.dest_host, text(f.dest_host()));
     assign(&mut r.dest_ip, dest_ip);
-    r.dest_port = int(f.dest_port).and_then(|p| u16::try_from(p).ok());
-    r.delay = f.delay.and_then(Value::as_f64);
-    assign(&mut r.response, text(f.additional_info));
+    r.dest_port = int(f.dest_port()).and_then(|p| u16::try_from(p).ok());
+    r.delay = f.delay().and_then(Value::as_f64);
+    assign(&mut r.response, text(f.additional_info()));
     o.last_delivery = Some((seq, now));
-    if let (Some(next), Status::Sent) = (text(f.queued_as), status) {
-        let forwarded = text(f.additional_info).is_some_and(|t| t.contains("forwarded as"));
+    if let (Some(next), Status::Sent) = (text(f.queued_as()), status) {
+        let forwarded = text(f.additional_info()).is_some_and(|t| t.contains("forwarded as"));
         return Effect::DeliveredAs(
             next,
             if forwarded {

@@ -245,7 +245,7 @@ fn split_origin(s: &str) -> (&str, &str, Option<(&str, Option<&str>)>) {
         let p = from + off;
         if let Some(ctx) = context_and_text(&s[p + 1..]) {
             let before = &s[..p];
-            if let Some(i) = before.rfind(" from ") {
+            if let Some(i) = lex::rfind(before, " from ") {
                 let origin = &before[i + 6..];
                 if is_origin(origin) {
                     return (&before[..i], origin, Some(ctx));

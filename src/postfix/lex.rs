@@ -339,7 +339,8 @@ pub fn int(s: &str) -> Option<i64> {
 
 /// `a b` -> (`a`, `b`): the first space-separated word and the rest (without the space).
 pub fn word(s: &str) -> (&str, &str) {
-    match s.find(' ') {
+    // A plain loop: words are short, and `str::find` sets up a search (and in the WASI build calls `memcmp`).
+    match s.bytes().position(|c| c == b' ') {
         Some(i) => (&s[..i], &s[i + 1..]),
         None => (s, ""),
     }

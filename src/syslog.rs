@@ -556,6 +556,37 @@ mod tests {
     }
 
     #[test]
+    fn a_time_stamp_is_reused_only_for_the_same_text() {
+        let mut c = clock();
+        let secs = |line: &str, c: &mut YearClock| frame(line, c).time.map(|t| t.secs);
+        let a = secs(
+            &format!("Dec 31 23:59:59 mx1 postfix/smtp[12]: {MSG}"),
+            &mut c,
+        );
+        // Each byte of the remembered text counts, the last of the seconds and the first of the month.
+        let b = secs(
+            &format!("Dec 31 23:59:58 mx1 postfix/smtp[12]: {MSG}"),
+            &mut c,
+        );
+        assert_eq!(b, a.map(|s| s - 1));
+        let nov = secs(
+            &format!("Nov 30 23:59:58 mx1 postfix/smtp[12]: {MSG}"),
+            &mut c,
+        );
+        assert_eq!(nov, b.map(|s| s - 31 * 86_400));
+        // Bytes after the time stamp (within the first 24) are no part of it.
+        let other_host = secs(
+            &format!("Nov 30 23:59:58 x postfix/smtp[12]: {MSG}"),
+            &mut c,
+        );
+        assert_eq!(other_host, nov);
+        // A line shorter than 24 bytes is read afresh, not compared past its end.
+        let short = frame("Nov 30 23:59:57 h p: x", &mut c);
+        assert_eq!(short.time.map(|t| t.secs), nov.map(|s| s - 1));
+        assert_eq!(short.message, "x");
+    }
+
+    #[test]
     fn every_framing_gives_the_same_frame() {
         let lines = [
             format!("Dec  4 19:40:01 mx1 postfix/smtp[12]: {MSG}"),

@@ -101,11 +101,7 @@ fn write_tags(out: &mut String, tags: &[Tag]) {
 /// A time as a JSON string, or `null`.
 fn time_value(out: &mut String, v: Option<Timestamp>) {
     match v {
-        Some(t) => {
-            out.push('"');
-            t.write_rfc3339(out);
-            out.push('"');
-        }
+        Some(t) => t.write_rfc3339_quoted(out),
         None => out.push_str("null"),
     }
 }

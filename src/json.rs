@@ -150,22 +150,80 @@ pub fn float(out: &mut String, f: f64) {
 
 /// Appends an integer (without the formatting machinery: this runs several times per record).
 pub fn int(out: &mut String, n: i64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut v = n.unsigned_abs();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
+    // Nearly every value (ports, sizes, process ids, counts) fits 32 bits, where division by a constant is a
+    // multiplication (in WebAssembly too, unlike for 64 bits).
+    let Ok(v) = u32::try_from(n.unsigned_abs()) else {
+        return big_int(out, n);
+    };
     if n < 0 {
         out.push('-');
     }
-    // Digit by digit: a few ASCII pushes cost less than validating the slice as UTF-8 and copying it.
-    out.extend(buf[i..].iter().map(|&d| char::from(d)));
+    if v < 1_000 {
+        leading_digits(out, v);
+    } else if v < 1_000_000 {
+        leading_digits(out, v / 1_000);
+        push_digits3(out, v % 1_000);
+    } else if v < 1_000_000_000 {
+        leading_digits(out, v / 1_000_000);
+        push_digits3(out, v / 1_000 % 1_000);
+        push_digits3(out, v % 1_000);
+    } else {
+        leading_digits(out, v / 1_000_000_000);
+        push_digits3(out, v / 1_000_000 % 1_000);
+        push_digits3(out, v / 1_000 % 1_000);
+        push_digits3(out, v % 1_000);
+    }
+}
+
+/// [`int`] of a value beyond 32 bits.
+#[cold]
+#[inline(never)]
+fn big_int(out: &mut String, n: i64) {
+    let _ = write!(out, "{n}");
+}
+
+/// Three ASCII digits of each number below 1000, `000` to `999`.
+const DIGITS3_BYTES: [u8; 3000] = {
+    let mut t = [0u8; 3000];
+    let mut i = 0;
+    while i < 1000 {
+        t[3 * i] = b'0' + (i / 100) as u8;
+        t[3 * i + 1] = b'0' + (i / 10 % 10) as u8;
+        t[3 * i + 2] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// [`DIGITS3_BYTES`] as text, so that its slices are pushed without a UTF-8 check.
+const DIGITS3: &str = match std::str::from_utf8(&DIGITS3_BYTES) {
+    Ok(s) => s,
+    Err(_) => panic!("digits are ASCII"),
+};
+
+/// Appends the three digits of `g` (below 1000), leading zeros included.
+// Slices of constant length: each copy is a store or two, not a call (in WebAssembly, a call to the host).
+#[inline]
+pub(crate) fn push_digits3(out: &mut String, g: u32) {
+    let i = g as usize * 3;
+    if let Some(s) = DIGITS3.get(i..i + 3) {
+        out.push_str(s);
+    }
+}
+
+/// Appends `g` (below 1000) without leading zeros.
+#[inline]
+fn leading_digits(out: &mut String, g: u32) {
+    let i = g as usize * 3;
+    if g >= 100 {
+        push_digits3(out, g);
+    } else if g >= 10 {
+        if let Some(s) = DIGITS3.get(i + 1..i + 3) {
+            out.push_str(s);
+        }
+    } else {
+        out.push(char::from(b'0' + g as u8));
+    }
 }
 
 /// Writes `,"key":`: a member after the first (every record writes its first member literally).
@@ -212,7 +270,33 @@ mod tests {
 
     #[test]
     fn integers() {
-        for n in [0i64, 7, -7, 1234567890, i64::MIN, i64::MAX] {
+        let u32_max = i64::from(u32::MAX);
+        let mut values = vec![
+            0i64,
+            7,
+            -7,
+            1234567890,
+            i64::MIN,
+            i64::MAX,
+            u32_max,
+            u32_max + 1,
+        ];
+        values.extend([
+            -u32_max,
+            -u32_max - 1,
+            i64::MIN + 1,
+            4_000_000_000,
+            999_999_999_999,
+        ]);
+        // Every number of digits, at its edges and with zeros inside.
+        let mut p = 1i64;
+        for _ in 0..19 {
+            values.extend([p - 1, p, p + 1, 2 * p - 1, 3 * p + 7, -p, -(p - 1)]);
+            p = p.saturating_mul(10);
+        }
+        values.extend(-1000..=1000);
+        values.extend((0..200).map(|i| 1_000_003 * i));
+        for n in values {
             let mut out = String::new();
             int(&mut out, n);
             assert_eq!(out, n.to_string());

@@ -3,6 +3,7 @@
 //! No wall clock is read here: the caller says what "now" is (the command reads its clock, the library
 //! component is told by its host), so the core stays deterministic and capability-free.
 
+use crate::json::push_digits3;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -151,35 +152,6 @@ impl Timestamp {
     }
 }
 
-/// Three ASCII digits of each number below 1000, `000` to `999`.
-const DIGITS3_BYTES: [u8; 3000] = {
-    let mut t = [0u8; 3000];
-    let mut i = 0;
-    while i < 1000 {
-        t[3 * i] = b'0' + (i / 100) as u8;
-        t[3 * i + 1] = b'0' + (i / 10 % 10) as u8;
-        t[3 * i + 2] = b'0' + (i % 10) as u8;
-        i += 1;
-    }
-    t
-};
-
-/// [`DIGITS3_BYTES`] as text, so that its slices are pushed without a UTF-8 check.
-const DIGITS3: &str = match std::str::from_utf8(&DIGITS3_BYTES) {
-    Ok(s) => s,
-    Err(_) => panic!("digits are ASCII"),
-};
-
-/// Pushes the three digits of `g` (below 1000).
-#[inline]
-fn push_digits3(out: &mut String, g: u32) {
-    let i = g as usize * 3;
-    // A constant length: the copy is a store or two, not a call.
-    if let Some(s) = DIGITS3.get(i..i + 3) {
-        out.push_str(s);
-    }
-}
-
 /// The last second [`Timestamp::write_rfc3339`] wrote, its text and the first second of its day.
 struct LastSecond {
     /// The second, `None` before the first (or after one whose year is not of four digits).
@@ -244,8 +216,8 @@ thread_local! {
 /// Writes the two digits of `v` (below 100) at `b[at..at + 2]`.
 #[inline]
 fn put2(b: &mut [u8], at: usize, v: u32) {
-    let i = v as usize * 3 + 1;
-    b[at..at + 2].copy_from_slice(&DIGITS3_BYTES[i..i + 2]);
+    b[at] = b'0' + (v / 10) as u8;
+    b[at + 1] = b'0' + (v % 10) as u8;
 }
 
 fn is_leap(y: i32) -> bool {

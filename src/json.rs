@@ -23,17 +23,21 @@ fn word_needs_escape(w: u64) -> bool {
     escape_bits(w) != 0
 }
 
-/// Non-zero when any byte of `w` needs escaping. The classic zero-byte tests are exact for "any byte"
-/// (not for which one); ORed without branches so that several words cost one branch.
+/// Non-zero when any byte of `w` needs escaping. Each test sets the high bit of a byte below 0x80 that it
+/// matches; a carry or borrow from a lower byte can set another one only above a match (or above a byte
+/// 0xFF, which UTF-8 never has), so the result is exact for "any byte", not for which one. Every test is
+/// masked by the same `!w & HI` (the quote, backslash and DEL are all below 0x80), and the tests are ORed
+/// without branches so that several words cost one branch.
 #[inline(always)]
 fn escape_bits(w: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |x: u64| x.wrapping_sub(LO) & !x & HI;
-    (w.wrapping_sub(LO * 0x20) & !w & HI)
-        | zero_byte(w ^ (LO * b'"' as u64))
-        | zero_byte(w ^ (LO * b'\\' as u64))
-        | zero_byte(w ^ (LO * 0x7f))
+    let below_0x20 = w.wrapping_sub(LO * 0x20);
+    let quote = (w ^ (LO * b'"' as u64)).wrapping_sub(LO);
+    let backslash = (w ^ (LO * b'\\' as u64)).wrapping_sub(LO);
+    // DEL (0x7F) is the one byte below 0x80 that a 1 added carries into the high bit.
+    let del = w.wrapping_add(LO);
+    (below_0x20 | quote | backslash | del) & !w & HI
 }
 
 /// Whether any byte of `b` needs escaping. Reads whole words, overlapping at the end rather than falling back
@@ -341,6 +345,30 @@ mod tests {
                     assert_eq!(back, s);
                     // serde_json leaves DEL raw; this writer escapes it like the other controls.
                     assert!(!out.bytes().any(|c| c < 0x20 || c == 0x7f), "{out:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_word_test_is_exact_for_any_two_bytes() {
+        // Every pair of byte values at every pair of places in a word of plain text: the word needs escaping
+        // exactly when one of them does (a byte 0xFF, never in UTF-8, may only add a false alarm).
+        for i in 0..8 {
+            for j in i + 1..8 {
+                for b1 in 0..=255u8 {
+                    for b2 in 0..=255u8 {
+                        let mut w = [b'a'; 8];
+                        w[i] = b1;
+                        w[j] = b2;
+                        let found = escape_bits(u64::from_le_bytes(w)) != 0;
+                        let want = ESCAPE[b1 as usize] || ESCAPE[b2 as usize];
+                        if b1 == 0xff || b2 == 0xff {
+                            assert!(found || !want, "{w:?}");
+                        } else {
+                            assert_eq!(found, want, "{w:?}");
+                        }
+                    }
                 }
             }
         }

@@ -72,7 +72,6 @@ pub fn string(out: &mut String, s: &str) {
     if needs_escape(s.as_bytes()) {
         return escaped(out, s);
     }
-    out.reserve(s.len() + 2);
     out.push('"');
     out.push_str(s);
     out.push('"');

@@ -23,17 +23,21 @@ fn word_needs_escape(w: u64) -> bool {
     escape_bits(w) != 0
 }
 
-/// Non-zero when any byte of `w` needs escaping. The classic zero-byte tests are exact for "any byte"
-/// (not for which one); ORed without branches so that several words cost one branch.
+/// Non-zero when any byte of `w` needs escaping. Each test sets the high bit of a byte below 0x80 that it
+/// matches; a carry or borrow from a lower byte can set another one only above a match (or above a byte
+/// 0xFF, which UTF-8 never has), so the result is exact for "any byte", not for which one. Every test is
+/// masked by the same `!w & HI` (the quote, backslash and DEL are all below 0x80), and the tests are ORed
+/// without branches so that several words cost one branch.
 #[inline(always)]
 fn escape_bits(w: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |x: u64| x.wrapping_sub(LO) & !x & HI;
-    (w.wrapping_sub(LO * 0x20) & !w & HI)
-        | zero_byte(w ^ (LO * b'"' as u64))
-        | zero_byte(w ^ (LO * b'\\' as u64))
-        | zero_byte(w ^ (LO * 0x7f))
+    let below_0x20 = w.wrapping_sub(LO * 0x20);
+    let quote = (w ^ (LO * b'"' as u64)).wrapping_sub(LO);
+    let backslash = (w ^ (LO * b'\\' as u64)).wrapping_sub(LO);
+    // DEL (0x7F) is the one byte below 0x80 that a 1 added carries into the high bit.
+    let del = w.wrapping_add(LO);
+    (below_0x20 | quote | backslash | del) & !w & HI
 }
 
 /// Whether any byte of `b` needs escaping. Reads whole words, overlapping at the end rather than falling back
@@ -68,7 +72,6 @@ pub fn string(out: &mut String, s: &str) {
     if needs_escape(s.as_bytes()) {
         return escaped(out, s);
     }
-    out.reserve(s.len() + 2);
     out.push('"');
     out.push_str(s);
     out.push('"');
@@ -150,22 +153,80 @@ pub fn float(out: &mut String, f: f64) {
 
 /// Appends an integer (without the formatting machinery: this runs several times per record).
 pub fn int(out: &mut String, n: i64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut v = n.unsigned_abs();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
+    // Nearly every value (ports, sizes, process ids, counts) fits 32 bits, where division by a constant is a
+    // multiplication (in WebAssembly too, unlike for 64 bits).
+    let Ok(v) = u32::try_from(n.unsigned_abs()) else {
+        return big_int(out, n);
+    };
     if n < 0 {
         out.push('-');
     }
-    // Digit by digit: a few ASCII pushes cost less than validating the slice as UTF-8 and copying it.
-    out.extend(buf[i..].iter().map(|&d| char::from(d)));
+    if v < 1_000 {
+        leading_digits(out, v);
+    } else if v < 1_000_000 {
+        leading_digits(out, v / 1_000);
+        push_digits3(out, v % 1_000);
+    } else if v < 1_000_000_000 {
+        leading_digits(out, v / 1_000_000);
+        push_digits3(out, v / 1_000 % 1_000);
+        push_digits3(out, v % 1_000);
+    } else {
+        leading_digits(out, v / 1_000_000_000);
+        push_digits3(out, v / 1_000_000 % 1_000);
+        push_digits3(out, v / 1_000 % 1_000);
+        push_digits3(out, v % 1_000);
+    }
+}
+
+/// [`int`] of a value beyond 32 bits.
+#[cold]
+#[inline(never)]
+fn big_int(out: &mut String, n: i64) {
+    let _ = write!(out, "{n}");
+}
+
+/// Three ASCII digits of each number below 1000, `000` to `999`.
+const DIGITS3_BYTES: [u8; 3000] = {
+    let mut t = [0u8; 3000];
+    let mut i = 0;
+    while i < 1000 {
+        t[3 * i] = b'0' + (i / 100) as u8;
+        t[3 * i + 1] = b'0' + (i / 10 % 10) as u8;
+        t[3 * i + 2] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// [`DIGITS3_BYTES`] as text, so that its slices are pushed without a UTF-8 check.
+const DIGITS3: &str = match std::str::from_utf8(&DIGITS3_BYTES) {
+    Ok(s) => s,
+    Err(_) => panic!("digits are ASCII"),
+};
+
+/// Appends the three digits of `g` (below 1000), leading zeros included.
+// Slices of constant length: each copy is a store or two, not a call (in WebAssembly, a call to the host).
+#[inline]
+pub(crate) fn push_digits3(out: &mut String, g: u32) {
+    let i = g as usize * 3;
+    if let Some(s) = DIGITS3.get(i..i + 3) {
+        out.push_str(s);
+    }
+}
+
+/// Appends `g` (below 1000) without leading zeros.
+#[inline]
+fn leading_digits(out: &mut String, g: u32) {
+    let i = g as usize * 3;
+    if g >= 100 {
+        push_digits3(out, g);
+    } else if g >= 10 {
+        if let Some(s) = DIGITS3.get(i + 1..i + 3) {
+            out.push_str(s);
+        }
+    } else {
+        out.push(char::from(b'0' + g as u8));
+    }
 }
 
 /// Writes `,"key":`: a member after the first (every record writes its first member literally).
@@ -212,7 +273,33 @@ mod tests {
 
     #[test]
     fn integers() {
-        for n in [0i64, 7, -7, 1234567890, i64::MIN, i64::MAX] {
+        let u32_max = i64::from(u32::MAX);
+        let mut values = vec![
+            0i64,
+            7,
+            -7,
+            1234567890,
+            i64::MIN,
+            i64::MAX,
+            u32_max,
+            u32_max + 1,
+        ];
+        values.extend([
+            -u32_max,
+            -u32_max - 1,
+            i64::MIN + 1,
+            4_000_000_000,
+            999_999_999_999,
+        ]);
+        // Every number of digits, at its edges and with zeros inside.
+        let mut p = 1i64;
+        for _ in 0..19 {
+            values.extend([p - 1, p, p + 1, 2 * p - 1, 3 * p + 7, -p, -(p - 1)]);
+            p = p.saturating_mul(10);
+        }
+        values.extend(-1000..=1000);
+        values.extend((0..200).map(|i| 1_000_003 * i));
+        for n in values {
             let mut out = String::new();
             int(&mut out, n);
             assert_eq!(out, n.to_string());
@@ -257,6 +344,30 @@ mod tests {
                     assert_eq!(back, s);
                     // serde_json leaves DEL raw; this writer escapes it like the other controls.
                     assert!(!out.bytes().any(|c| c < 0x20 || c == 0x7f), "{out:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_word_test_is_exact_for_any_two_bytes() {
+        // Every pair of byte values at every pair of places in a word of plain text: the word needs escaping
+        // exactly when one of them does (a byte 0xFF, never in UTF-8, may only add a false alarm).
+        for i in 0..8 {
+            for j in i + 1..8 {
+                for b1 in 0..=255u8 {
+                    for b2 in 0..=255u8 {
+                        let mut w = [b'a'; 8];
+                        w[i] = b1;
+                        w[j] = b2;
+                        let found = escape_bits(u64::from_le_bytes(w)) != 0;
+                        let want = ESCAPE[b1 as usize] || ESCAPE[b2 as usize];
+                        if b1 == 0xff || b2 == 0xff {
+                            assert!(found || !want, "{w:?}");
+                        } else {
+                            assert_eq!(found, want, "{w:?}");
+                        }
+                    }
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! No wall clock is read here: the caller says what "now" is (the command reads its clock, the library
 //! component is told by its host), so the core stays deterministic and capability-free.
 
+use crate::json::push_digits3;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -75,37 +76,72 @@ impl Timestamp {
 
     /// Writes RFC 3339 in UTC, e.g. `2026-12-04T19:40:01.123456Z`.
     pub fn write_rfc3339(&self, out: &mut String) {
-        // Records come in log order, so nearly every one falls in the second of the one before: the text up
-        // to the seconds is remembered rather than worked out again (for years of four digits).
-        LAST_SECOND.with_borrow_mut(|(secs, text)| {
-            if *secs != Some(self.secs) {
-                let (y, mo, d) = self.date();
-                text.clear();
-                second_text(text, self.secs, y, mo, d);
-                // Only a year of four digits is all in the text; another is written apart each time.
-                *secs = (0..=9999).contains(&y).then_some(self.secs);
-                if secs.is_none() {
-                    let _ = write!(out, "{y:04}");
-                    out.push_str(text.get(4..).unwrap_or_default());
-                    return;
+        self.write_rfc3339_as::<false>(out);
+    }
+
+    /// Writes RFC 3339 in UTC as a JSON string (in double quotes), saving the separate pushes of the quotes.
+    pub fn write_rfc3339_quoted(&self, out: &mut String) {
+        self.write_rfc3339_as::<true>(out);
+    }
+
+    /// [`Timestamp::write_rfc3339`], in double quotes if `QUOTED`.
+    fn write_rfc3339_as<const QUOTED: bool>(&self, out: &mut String) {
+        let frac = self.frac_digits > 0;
+        let cached = LAST_SECOND.with_borrow_mut(|last| {
+            if last.secs != Some(self.secs) && !last.update(self.secs) {
+                return false;
+            }
+            // A range of constant length: the copy compiles to a few stores rather than a call (in
+            // WebAssembly a call to the host). The dot is cut off again when there is no fraction.
+            let text = if QUOTED {
+                last.text.get(..21)
+            } else {
+                last.text.get(1..21)
+            };
+            if let Some(text) = text {
+                out.push_str(text);
+                if !frac {
+                    out.truncate(out.len() - 1);
                 }
             }
-            out.push_str(text);
+            true
         });
-        if self.frac_digits > 0 {
-            // The first `n` of the nine digits of the nanoseconds are the fraction as logged: no division by
-            // a power of ten that depends on `n`.
-            let mut b = [0u8; 9];
-            let mut v = self.nanos;
-            for d in b.iter_mut().rev() {
-                *d = b'0' + (v % 10) as u8;
-                v /= 10;
-            }
-            out.push('.');
-            let n = usize::from(self.frac_digits.min(9));
-            out.extend(b[..n].iter().map(|&d| char::from(d)));
+        if !cached {
+            // A year that is not four digits: rare, left to the formatting machinery.
+            let (y, mo, d) = self.date();
+            let sod = self.secs.rem_euclid(86_400) as u32;
+            let quote = if QUOTED { "\"" } else { "" };
+            let dot = if frac { "." } else { "" };
+            let _ = write!(
+                out,
+                "{quote}{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}{dot}",
+                sod / 3600,
+                sod / 60 % 60,
+                sod % 60
+            );
         }
-        out.push('Z');
+        if frac {
+            self.write_fraction_digits(out);
+        }
+        out.push_str(if QUOTED { "Z\"" } else { "Z" });
+    }
+
+    /// Writes the `frac_digits` digits of the fraction as logged: the first of the nine of the nanoseconds.
+    fn write_fraction_digits(&self, out: &mut String) {
+        let nanos = self.nanos % 1_000_000_000;
+        let n = usize::from(self.frac_digits.min(9));
+        // Whole groups of three (milli-, micro-, nanoseconds), the last one then cut to the digits logged.
+        let end = out.len() + n;
+        push_digits3(out, nanos / 1_000_000);
+        if n > 3 {
+            push_digits3(out, nanos / 1_000 % 1_000);
+            if n > 6 {
+                push_digits3(out, nanos % 1_000);
+            }
+        }
+        if n % 3 != 0 {
+            out.truncate(end);
+        }
     }
 
     /// RFC 3339 in UTC as a new string.
@@ -116,28 +152,72 @@ impl Timestamp {
     }
 }
 
-thread_local! {
-    /// The last second [`Timestamp::write_rfc3339`] wrote, and its text `YYYY-MM-DDTHH:MM:SS`.
-    static LAST_SECOND: RefCell<(Option<i64>, String)> = const { RefCell::new((None, String::new())) };
+/// The last second [`Timestamp::write_rfc3339`] wrote, its text and the first second of its day.
+struct LastSecond {
+    /// The second, `None` before the first (or after one whose year is not of four digits).
+    secs: Option<i64>,
+    /// The first second of the day of `secs`.
+    day_start: i64,
+    /// `"YYYY-MM-DDTHH:MM:SS.`, ASCII.
+    bytes: [u8; 21],
+    /// `bytes` as text, checked once per second rather than at every write.
+    text: String,
 }
 
-/// `YYYY-MM-DDTHH:MM:SS` of `secs`, whose date is `y-mo-d` (the year's last four digits, zero-padded).
-fn second_text(s: &mut String, secs: i64, y: i32, mo: u32, d: u32) {
-    let sod = secs.rem_euclid(86_400) as u32;
-    let y = y.unsigned_abs() % 10_000;
-    for (sep, v) in [
-        ("", y / 100),
-        ("", y % 100),
-        ("-", mo),
-        ("-", d),
-        ("T", sod / 3600),
-        (":", sod / 60 % 60),
-        (":", sod % 60),
-    ] {
-        s.push_str(sep);
-        s.push(char::from(b'0' + (v / 10) as u8));
-        s.push(char::from(b'0' + (v % 10) as u8));
+impl LastSecond {
+    /// Makes the text that of `secs`; `false` (and forgets the second) when its year is not of four digits.
+    fn update(&mut self, secs: i64) -> bool {
+        let b = &mut self.bytes;
+        let same_day = self.secs.is_some()
+            && secs
+                .checked_sub(self.day_start)
+                .is_some_and(|d| (0..86_400).contains(&d));
+        // Within the day only the time of day changes, and no 64-bit division is needed.
+        if !same_day {
+            let days = secs.div_euclid(86_400);
+            let (y, mo, d) = civil_from_days(days);
+            if !(0..=9999).contains(&y) {
+                self.secs = None;
+                return false;
+            }
+            *b = *b"\"0000-00-00T00:00:00.";
+            let y = y as u32;
+            put2(b, 1, y / 100);
+            put2(b, 3, y % 100);
+            put2(b, 6, mo);
+            put2(b, 9, d);
+            self.day_start = days * 86_400;
+        }
+        let sod = (secs - self.day_start) as u32;
+        put2(b, 12, sod / 3600);
+        put2(b, 15, sod / 60 % 60);
+        put2(b, 18, sod % 60);
+        self.text.clear();
+        self.text
+            .push_str(std::str::from_utf8(b.as_slice()).unwrap_or_default());
+        self.secs = Some(secs);
+        true
     }
+}
+
+thread_local! {
+    // Records come in log order, so nearly every one falls in the second of the one before, and nearly all
+    // in the same day: the text is remembered rather than worked out again.
+    static LAST_SECOND: RefCell<LastSecond> = const {
+        RefCell::new(LastSecond {
+            secs: None,
+            day_start: 0,
+            bytes: [0; 21],
+            text: String::new(),
+        })
+    };
+}
+
+/// Writes the two digits of `v` (below 100) at `b[at..at + 2]`.
+#[inline]
+fn put2(b: &mut [u8], at: usize, v: u32) {
+    b[at] = b'0' + (v / 10) as u8;
+    b[at + 1] = b'0' + (v % 10) as u8;
 }
 
 fn is_leap(y: i32) -> bool {
@@ -326,6 +406,109 @@ mod tests {
             ..t
         };
         assert_eq!(next.rfc3339(), "2013-06-10T06:27:31Z");
+    }
+
+    /// RFC 3339 of `t` worked out with the formatting machinery, as the writer did before it was made fast.
+    fn rfc3339_by_format(t: Timestamp) -> String {
+        let (y, mo, d) = t.date();
+        let sod = t.secs.rem_euclid(86_400);
+        let n = usize::from(t.frac_digits.min(9));
+        let nine = format!("{:09}", t.nanos % 1_000_000_000);
+        let frac = if n > 0 {
+            format!(".{}", &nine[..n])
+        } else {
+            String::new()
+        };
+        format!(
+            "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}{frac}Z",
+            sod / 3600,
+            sod / 60 % 60,
+            sod % 60
+        )
+    }
+
+    #[test]
+    fn prints_every_fraction_length_with_leading_zeros() {
+        let t = Timestamp::from_civil(2013, 6, 10, 6, 27, 30).unwrap();
+        for nanos in [
+            0,
+            1,
+            9,
+            10,
+            1_000,
+            7_000_005,
+            12_345_678,
+            100_000_000,
+            999_999_999,
+        ] {
+            for frac_digits in 0..=9 {
+                let t = Timestamp {
+                    nanos,
+                    frac_digits,
+                    ..t
+                };
+                assert_eq!(t.rfc3339(), rfc3339_by_format(t), "{t:?}");
+                let mut quoted = String::new();
+                t.write_rfc3339_quoted(&mut quoted);
+                assert_eq!(quoted, format!("\"{}\"", rfc3339_by_format(t)));
+            }
+        }
+    }
+
+    #[test]
+    fn fraction_digits_past_nine_print_nine() {
+        let t = Timestamp::from_civil(2013, 6, 10, 6, 27, 30).unwrap();
+        let t = Timestamp {
+            nanos: 123_456_789,
+            frac_digits: 12,
+            ..t
+        };
+        assert_eq!(t.rfc3339(), "2013-06-10T06:27:30.123456789Z");
+    }
+
+    #[test]
+    fn prints_seconds_across_days_and_back_in_time() {
+        // The remembered day must be left for the next, or for an earlier one, at the right second.
+        let start = Timestamp::from_civil(2016, 2, 28, 23, 59, 58).unwrap().secs;
+        let mut secs: Vec<i64> = (0..200).map(|i| start + i * 1_000).collect();
+        secs.extend([
+            start + 1,
+            start - 86_400,
+            start + 2,
+            start + 86_401,
+            -1,
+            0,
+            86_399,
+            86_400,
+        ]);
+        for secs in secs {
+            let t = Timestamp {
+                secs,
+                nanos: 5_000_000,
+                frac_digits: 3,
+            };
+            assert_eq!(t.rfc3339(), rfc3339_by_format(t));
+        }
+    }
+
+    #[test]
+    fn prints_years_of_other_than_four_digits() {
+        let before = Timestamp::from_civil(2013, 6, 10, 6, 27, 30).unwrap();
+        for y in [-1, 0, 9999, 10_000, 123_456] {
+            let t = Timestamp::from_civil(y, 7, 8, 9, 10, 11)
+                .unwrap()
+                .with_fraction(b"25");
+            assert_eq!(t.rfc3339(), rfc3339_by_format(t));
+            // The same second again, and the second remembered before it, are still right.
+            assert_eq!(t.rfc3339(), rfc3339_by_format(t));
+            assert_eq!(before.rfc3339(), "2013-06-10T06:27:30Z");
+        }
+        assert_eq!(
+            Timestamp::from_civil(10_000, 1, 1, 0, 0, 0)
+                .unwrap()
+                .rfc3339(),
+            "10000-01-01T00:00:00Z"
+        );
     }
 
     #[test]

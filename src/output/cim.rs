@@ -43,9 +43,17 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
     json::opt_string(out, ev.activity_type);
     member!(out, "event_type");
     json::opt_string(out, ev.event_type);
+    // The first value of a name wins; a module never means to write a key twice. A bit per name seen so far
+    // (by a hash of it) spares comparing each name with all the earlier ones: only a name whose bit is already
+    // set can be a repeat.
+    let mut seen = 0u64;
     for (i, (name, value)) in ev.fields.iter().enumerate() {
-        // The first value of a name wins; a module never means to write a key twice.
-        if ev.fields[..i].iter().any(|(n, _)| same_name(n, name)) || same_name(name, "message_id") {
+        let bit = name_bit(name);
+        if seen & bit != 0 && ev.fields[..i].iter().any(|(n, _)| same_name(n, name)) {
+            continue;
+        }
+        seen |= bit;
+        if same_name(name, "message_id") {
             continue;
         }
         json::key(out, name);
@@ -53,6 +61,18 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
     }
     write_tags(out, &ev.tags);
     out.push('}');
+}
+
+/// One of 64 bits for a field name, from its length and last two bytes (which tell apart `src_host` and
+/// `src_port`, `dest_ip` and `dest_host`, ...).
+#[inline]
+fn name_bit(name: &str) -> u64 {
+    let h = match name.as_bytes() {
+        [.., a, b] => usize::from(*a) * 3 + usize::from(*b) * 5,
+        [b] => usize::from(*b),
+        [] => 0,
+    } + name.len() * 7;
+    1 << (h % 64)
 }
 
 fn write_value(out: &mut String, v: &Value<'_>) {
@@ -101,11 +121,7 @@ fn write_tags(out: &mut String, tags: &[Tag]) {
 /// A time as a JSON string, or `null`.
 fn time_value(out: &mut String, v: Option<Timestamp>) {
     match v {
-        Some(t) => {
-            out.push('"');
-            t.write_rfc3339(out);
-            out.push('"');
-        }
+        Some(t) => t.write_rfc3339_quoted(out),
         None => out.push_str("null"),
     }
 }
@@ -199,4 +215,91 @@ pub fn write_message(out: &mut String, m: &Message) {
     out.push_str(if m.complete { "true" } else { "false" });
     write_tags(out, &m.tags);
     out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RAW: &str = "Jun 10 06:27:30 gds39d postfix/smtp[5530]: 3C2A5A0: to=<a@b.cz>, relay=mx.b.cz[1.2.3.4]:25, delay=0.5, dsn=2.0.0, status=sent (250 ok)";
+
+    fn line(fields: Vec<(&'static str, Value<'static>)>) -> String {
+        let mut ev = LineEvent::new(RAW);
+        ev.fields = fields;
+        let mut out = String::new();
+        write_line(&mut out, &ev);
+        out
+    }
+
+    fn s(v: &'static str) -> Value<'static> {
+        Value::Str(v.into())
+    }
+
+    #[test]
+    fn the_first_value_of_a_name_wins() {
+        // The repeat is a copy of the name at another address, as a module elsewhere might hold it.
+        let again: &'static str = String::from("dest_host").leak();
+        let out = line(vec![
+            ("dest_host", s("mx.b.cz")),
+            ("dest_port", Value::Int(25)),
+            (again, s("other")),
+            ("dest_port", Value::Int(26)),
+        ]);
+        assert!(
+            out.contains(r#","dest_host":"mx.b.cz","dest_port":25,"tags""#),
+            "{out}"
+        );
+        assert_eq!(out.matches("\"dest_host\"").count(), 1);
+        assert_eq!(out.matches("\"dest_port\"").count(), 1);
+    }
+
+    #[test]
+    fn names_that_share_a_bit_are_all_written() {
+        let names = [
+            "additional_info",
+            "bytes",
+            "conn_use",
+            "delay",
+            "delays",
+            "dest_email_address",
+            "dest_email_domain",
+            "dest_host",
+            "dest_ip",
+            "dest_port",
+            "dsn",
+            "email_address",
+            "helo",
+            "orig_to",
+            "proto",
+            "queued_as",
+            "relay",
+            "result",
+            "sender",
+            "src_host",
+            "src_ip",
+            "src_port",
+            "user",
+        ];
+        let (a, b) = names
+            .iter()
+            .flat_map(|a| names.iter().map(move |b| (*a, *b)))
+            .find(|(a, b)| a != b && name_bit(a) == name_bit(b))
+            .expect("two names of the same bit");
+        let out = line(vec![(a, s("x")), (b, s("y")), (a, s("z"))]);
+        assert!(
+            out.contains(&format!(r#","{a}":"x","{b}":"y","tags""#)),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn message_id_is_never_written_from_fields() {
+        let mut ev = LineEvent::new(RAW);
+        ev.queue_id = Some("3C2A5A0");
+        ev.fields = vec![("message_id", s("forged")), ("dsn", s("2.0.0"))];
+        let mut out = String::new();
+        write_line(&mut out, &ev);
+        assert!(out.contains(r#""message_id":"3C2A5A0""#), "{out}");
+        assert!(!out.contains("forged"), "{out}");
+    }
 }

@@ -77,6 +77,27 @@ pub fn string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// [`string`], saying whether `s` needed no escaping (then every slice of it needs none either).
+#[inline]
+pub fn string_was_plain(out: &mut String, s: &str) -> bool {
+    if needs_escape(s.as_bytes()) {
+        escaped(out, s);
+        return false;
+    }
+    plain(out, s);
+    true
+}
+
+/// Appends `s` quoted without looking for bytes to escape: for text known to have none (the engine's own
+/// names, or a slice of text that [`string_was_plain`] found plain).
+#[inline]
+pub fn plain(out: &mut String, s: &str) {
+    debug_assert!(!needs_escape(s.as_bytes()), "{s:?} needs escaping");
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
+}
+
 /// [`string`] of text that has something to escape.
 #[cold]
 #[inline(never)]

@@ -15,34 +15,40 @@ macro_rules! member {
 /// Writes one line record (without the trailing newline).
 pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
     out.push_str("{\"event_kind\":\"line\",\"raw\":");
-    json::string(out, ev.raw);
+    // Most values are slices of the line: when the line needs no escaping, neither do they, and they are
+    // copied without looking at their bytes again.
+    let line = Line {
+        raw: ev.raw,
+        plain: json::string_was_plain(out, ev.raw),
+    };
     member!(out, "time");
     time_value(out, ev.time);
     member!(out, "host");
-    json::opt_string(out, ev.host);
+    line.opt_string(out, ev.host);
     member!(out, "process_name");
-    json::opt_string(out, ev.process_name);
+    line.opt_string(out, ev.process_name);
     member!(out, "process_id");
     match ev.process_id {
         Some(p) => json::int(out, p as i64),
         None => out.push_str("null"),
     }
     member!(out, "daemon");
-    json::opt_string(out, ev.daemon);
+    line.opt_string(out, ev.daemon);
+    // Kinds and labels are the engine's own names: plain.
     member!(out, "postfix_kind");
-    json::string(out, ev.kind);
+    json::plain(out, ev.kind);
     member!(out, "queue_id");
-    json::opt_string(out, ev.queue_id);
+    line.opt_string(out, ev.queue_id);
     if let Some(q) = ev.queue_id {
         member!(out, "message_id");
-        json::string(out, q);
+        line.string(out, q);
     }
     member!(out, "parser");
-    json::opt_string(out, ev.parser);
+    opt_plain(out, ev.parser);
     member!(out, "activity_type");
-    json::opt_string(out, ev.activity_type);
+    opt_plain(out, ev.activity_type);
     member!(out, "event_type");
-    json::opt_string(out, ev.event_type);
+    opt_plain(out, ev.event_type);
     // The first value of a name wins; a module never means to write a key twice. A bit per name seen so far
     // (by a hash of it) spares comparing each name with all the earlier ones: only a name whose bit is already
     // set can be a repeat.
@@ -57,7 +63,10 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
             continue;
         }
         json::key(out, name);
-        write_value(out, value);
+        match value {
+            Value::Str(s) => line.string(out, s),
+            v => write_value(out, v),
+        }
     }
     write_tags(out, &ev.tags);
     out.push('}');
@@ -73,6 +82,39 @@ fn name_bit(name: &str) -> u64 {
         [] => 0,
     } + name.len() * 7;
     1 << (h % 64)
+}
+
+/// The raw text of a line record, and whether it was written without escapes.
+struct Line<'a> {
+    raw: &'a str,
+    plain: bool,
+}
+
+impl Line<'_> {
+    /// Writes `s` as a JSON string, skipping the escape scan for a slice of a plain line (told by address:
+    /// a value decoded into a buffer of its own lies elsewhere and is scanned).
+    fn string(&self, out: &mut String, s: &str) {
+        let (raw, at) = (self.raw.as_ptr() as usize, s.as_ptr() as usize);
+        if self.plain && at >= raw && at + s.len() <= raw + self.raw.len() {
+            json::plain(out, s);
+        } else {
+            json::string(out, s);
+        }
+    }
+
+    fn opt_string(&self, out: &mut String, v: Option<&str>) {
+        match v {
+            Some(s) => self.string(out, s),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+fn opt_plain(out: &mut String, v: Option<&str>) {
+    match v {
+        Some(s) => json::plain(out, s),
+        None => out.push_str("null"),
+    }
 }
 
 fn write_value(out: &mut String, v: &Value<'_>) {
@@ -233,6 +275,34 @@ mod tests {
 
     fn s(v: &'static str) -> Value<'static> {
         Value::Str(v.into())
+    }
+
+    /// The record of a real line as parsed, read back as JSON.
+    fn parsed(raw: &str) -> serde_json::Value {
+        let ev = crate::engine::parse_line(
+            raw,
+            None,
+            &mut crate::time::YearClock::new(Some(2026), 0, 0),
+        );
+        let mut out = String::new();
+        write_line(&mut out, &ev);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    }
+
+    #[test]
+    fn values_are_escaped_whether_cut_from_the_line_or_decoded() {
+        // A quote in the line: its slices (the subject) are escaped too.
+        let quoted = parsed(
+            r#"Dec  4 19:40:01 mx1 postfix/cleanup[7]: 4F1A2B3C4D: warning: header Subject: say "hi" from local; from=<a@b.example> to=<c@d.example>"#,
+        );
+        assert_eq!(quoted["email_subject"], r#"say "hi""#);
+        // A plain line whose subject decodes to a quote: the decoded value lies outside the line and is
+        // escaped.
+        let decoded = parsed(
+            "Dec  4 19:40:01 mx1 postfix/cleanup[7]: 4F1A2B3C4D: warning: header Subject: =?UTF-8?Q?say_=22hi=22?= from local; from=<a@b.example> to=<c@d.example>",
+        );
+        assert_eq!(decoded["email_subject"], r#"say "hi""#);
+        assert_eq!(decoded["queue_id"], "4F1A2B3C4D");
     }
 
     #[test]

@@ -611,8 +611,8 @@ impl Key {
             return Key::Boxed(format!("{qid}\u{0}{host}").into());
         }
         let mut text = [0; 40];
-        text[..qid.len()].copy_from_slice(qid.as_bytes());
-        text[qid.len() + 1..len].copy_from_slice(host.as_bytes());
+        put_short(&mut text, 0, qid.as_bytes());
+        put_short(&mut text, qid.len() + 1, host.as_bytes());
         Key::inline(text, len)
     }
 
@@ -648,6 +648,27 @@ impl Key {
             }
             Key::Boxed(s) => s.to_string(),
         }
+    }
+}
+
+/// Copies `src` into `dst` at `at` (the caller has checked that it fits). Queue ids and host names are
+/// 4 to 16 bytes long: two fixed-size copies that overlap are a few moves, where a copy of a length known
+/// only at run time is a call into the C library's `memcpy` (two per line, for the key).
+fn put_short(dst: &mut [u8; 40], at: usize, src: &[u8]) {
+    let n = src.len();
+    let Some(to) = dst.get_mut(at..at + n) else {
+        return;
+    };
+    match n {
+        8..=16 => {
+            to[..8].copy_from_slice(&src[..8]);
+            to[n - 8..].copy_from_slice(&src[n - 8..]);
+        }
+        4..=7 => {
+            to[..4].copy_from_slice(&src[..4]);
+            to[n - 4..].copy_from_slice(&src[n - 4..]);
+        }
+        _ => to.copy_from_slice(src),
     }
 }
 

@@ -1705,6 +1705,23 @@ mod tests {
     }
 
     #[test]
+    fn a_key_is_its_text_for_every_length_of_queue_id_and_host() {
+        let chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        for q in 1..=24 {
+            for h in 0..=(INLINE_KEY - 1 - q) {
+                let (qid, host) = (&chars[..q], &chars[chars.len() - h..]);
+                let k = Key::new(qid, Some(host));
+                assert_eq!(
+                    k,
+                    Key::of_text(&format!("{qid}\u{0}{host}")),
+                    "{qid} {host}"
+                );
+                assert_eq!(k.to_text(), format!("{qid}\u{0}{host}"));
+            }
+        }
+    }
+
+    #[test]
     fn dotted_quad_agrees_with_the_std_parser() {
         for s in [
             "203.0.113.25",

@@ -234,6 +234,7 @@ impl Message {
         address: &str,
         orig_to: Option<&str>,
         status: Status,
+        pool: &mut Pool,
     ) -> &mut Recipient {
         let at = self
             .recipients
@@ -243,11 +244,14 @@ impl Message {
             // Most messages have one recipient: room for one, not the four a first push reserves
             // (704 bytes, too large for the allocator's fast bins).
             if self.recipients.capacity() == 0 {
-                self.recipients.reserve_exact(1);
+                match pool.recipients.pop() {
+                    Some(v) => self.recipients = v,
+                    None => self.recipients.reserve_exact(1),
+                }
             }
             self.recipients.push(Recipient {
-                address: address.to_string(),
-                orig_to: orig_to.map(str::to_string),
+                address: pool.text(Role::Address, address),
+                orig_to: orig_to.map(|t| pool.text(Role::OrigTo, t)),
                 status,
                 dsn: None,
                 dest_host: None,
@@ -289,22 +293,209 @@ fn fill(slot: &mut Option<String>, from: &mut Option<String>) {
     }
 }
 
-fn set_if_none(slot: &mut Option<String>, v: Option<&str>) {
-    if slot.is_none() {
-        if let Some(v) = v {
-            *slot = Some(v.to_string());
-        }
-    }
+/// What the text buffers of spent messages are kept for: each is reused for the field it held, so that its
+/// capacity fits the next value of that field.
+#[derive(Debug, Clone, Copy)]
+enum Role {
+    QueueId,
+    Host,
+    MessageId,
+    SrcHost,
+    SrcIp,
+    User,
+    Sender,
+    Subject,
+    OrigQueueId,
+    Address,
+    OrigTo,
+    Dsn,
+    DestHost,
+    DestIp,
+    Response,
 }
 
-/// Sets a text slot, reusing its allocation (retried deliveries rewrite the same slots again and again).
-fn assign(slot: &mut Option<String>, v: Option<&str>) {
-    match (slot.as_mut(), v) {
-        (Some(s), Some(v)) => {
-            s.clear();
-            s.push_str(v);
+const ROLES: usize = Role::Response as usize + 1;
+
+/// Buffers kept per role. Messages close in bursts (a time-out sweep, a queue run's deliveries): with 32,
+/// a fifth of the takes on the bench corpus found the pool empty while as many buffers were freed for want
+/// of room; with 256, nearly all misses are the growth of the number of open messages.
+const POOL_DEPTH: usize = 256;
+
+/// Larger buffers are freed rather than kept, so that a rare long value does not make every message that
+/// later reuses the buffer hold that much memory.
+const POOLED_CAPACITY: usize = 256;
+
+/// The text buffers and recipient lists of emitted messages, given back by [`Correlator::recycle`]: most
+/// messages are alike, and taking a buffer from here costs much less than an allocation and its free.
+/// Bounded ([`POOL_DEPTH`] buffers of at most [`POOLED_CAPACITY`] bytes per role, at most 1 MiB), and
+/// apart from the open messages, so that they hold no more memory than without it.
+#[derive(Debug, Default)]
+struct Pool {
+    text: [Vec<String>; ROLES],
+    recipients: Vec<Vec<Recipient>>,
+}
+
+impl Pool {
+    /// `v` in a buffer of the pool, or a new one.
+    fn text(&mut self, role: Role, v: &str) -> String {
+        match self.text[role as usize].pop() {
+            Some(mut s) => {
+                // Exactly, as a new buffer would be: doubling would make every open message hold more.
+                s.reserve_exact(v.len());
+                s.push_str(v);
+                s
+            }
+            None => v.to_string(),
         }
-        (_, v) => *slot = v.map(str::to_string),
+    }
+
+    /// Keeps an unused buffer for another message, emptied.
+    fn put(&mut self, role: Role, s: Option<String>) {
+        if let Some(mut s) = s {
+            let kept = &mut self.text[role as usize];
+            if kept.len() < POOL_DEPTH && (1..=POOLED_CAPACITY).contains(&s.capacity()) {
+                s.clear();
+                kept.push(s);
+            }
+        }
+    }
+
+    fn set_if_none(&mut self, slot: &mut Option<String>, role: Role, v: Option<&str>) {
+        if slot.is_none() {
+            if let Some(v) = v {
+                *slot = Some(self.text(role, v));
+            }
+        }
+    }
+
+    /// Sets a text slot, reusing its allocation (retried deliveries rewrite the same slots again and again).
+    fn assign(&mut self, slot: &mut Option<String>, role: Role, v: Option<&str>) {
+        match (slot.as_mut(), v) {
+            (Some(s), Some(v)) => {
+                s.clear();
+                s.push_str(v);
+            }
+            (None, Some(v)) => *slot = Some(self.text(role, v)),
+            (_, None) => self.put(role, slot.take()),
+        }
+    }
+
+    fn copy(&mut self, role: Role, v: &Option<String>) -> Option<String> {
+        v.as_deref().map(|v| self.text(role, v))
+    }
+
+    /// A clone of `m` in buffers of the pool: the early record of a message that stays open.
+    fn copy_message(&mut self, m: &Message) -> Message {
+        // Every field named, so that a new one is not forgotten here.
+        let Message {
+            queue_id,
+            host,
+            internet_message_id,
+            time_first,
+            time_last,
+            src_host,
+            src_ip,
+            src_port,
+            user,
+            sender,
+            bytes,
+            num_recipients,
+            email_subject,
+            attachments,
+            recipients,
+            orig_queue_id,
+            link,
+            rejected,
+            local_submission,
+            direction,
+            complete,
+            tags,
+        } = m;
+        let mut copies = self.recipients.pop().unwrap_or_default();
+        copies.reserve_exact(recipients.len());
+        for r in recipients {
+            copies.push(Recipient {
+                address: self.text(Role::Address, &r.address),
+                orig_to: self.copy(Role::OrigTo, &r.orig_to),
+                dsn: self.copy(Role::Dsn, &r.dsn),
+                dest_host: self.copy(Role::DestHost, &r.dest_host),
+                dest_ip: self.copy(Role::DestIp, &r.dest_ip),
+                response: self.copy(Role::Response, &r.response),
+                ..*r
+            });
+        }
+        Message {
+            queue_id: self.text(Role::QueueId, queue_id),
+            host: self.copy(Role::Host, host),
+            internet_message_id: self.copy(Role::MessageId, internet_message_id),
+            time_first: *time_first,
+            time_last: *time_last,
+            src_host: self.copy(Role::SrcHost, src_host),
+            src_ip: self.copy(Role::SrcIp, src_ip),
+            src_port: *src_port,
+            user: self.copy(Role::User, user),
+            sender: self.copy(Role::Sender, sender),
+            bytes: *bytes,
+            num_recipients: *num_recipients,
+            email_subject: self.copy(Role::Subject, email_subject),
+            attachments: attachments.clone(),
+            recipients: copies,
+            orig_queue_id: self.copy(Role::OrigQueueId, orig_queue_id),
+            link: *link,
+            rejected: rejected.clone(),
+            local_submission: *local_submission,
+            direction: *direction,
+            complete: *complete,
+            tags: tags.clone(),
+        }
+    }
+
+    /// Keeps what a message did not take of a link.
+    fn put_inherit(&mut self, i: Inherit) {
+        self.put(Role::OrigQueueId, Some(i.orig_queue_id));
+        self.put(Role::User, i.user);
+        self.put(Role::SrcHost, i.src_host);
+        self.put(Role::SrcIp, i.src_ip);
+        self.put(Role::Subject, i.email_subject);
+    }
+
+    /// Keeps the buffers of a message that is done with.
+    fn put_message(&mut self, m: Message) {
+        let Message {
+            queue_id,
+            host,
+            internet_message_id,
+            src_host,
+            src_ip,
+            user,
+            sender,
+            email_subject,
+            mut recipients,
+            orig_queue_id,
+            ..
+        } = m;
+        self.put(Role::QueueId, Some(queue_id));
+        self.put(Role::Host, host);
+        self.put(Role::MessageId, internet_message_id);
+        self.put(Role::SrcHost, src_host);
+        self.put(Role::SrcIp, src_ip);
+        self.put(Role::User, user);
+        self.put(Role::Sender, sender);
+        self.put(Role::Subject, email_subject);
+        self.put(Role::OrigQueueId, orig_queue_id);
+        for r in recipients.drain(..) {
+            self.put(Role::Address, Some(r.address));
+            self.put(Role::OrigTo, r.orig_to);
+            self.put(Role::Dsn, r.dsn);
+            self.put(Role::DestHost, r.dest_host);
+            self.put(Role::DestIp, r.dest_ip);
+            self.put(Role::Response, r.response);
+        }
+        // Only lists of one, the size `recipient_mut` gives a new message: a longer one would make the
+        // open message that reuses it hold more.
+        if recipients.capacity() == 1 && self.recipients.len() < POOL_DEPTH {
+            self.recipients.push(recipients);
+        }
     }
 }
 
@@ -328,16 +519,19 @@ struct Inherit {
 
 impl Inherit {
     #[cold]
-    fn of(m: &Message, link: Link) -> Inherit {
+    fn of(m: &Message, link: Link, pool: &mut Pool) -> Inherit {
         let pass_on = link != Link::Bounce;
+        let orig_queue_id = pool.text(Role::OrigQueueId, &m.queue_id);
+        let mut copy =
+            |role, v: &Option<String>| v.as_deref().filter(|_| pass_on).map(|v| pool.text(role, v));
         Inherit {
-            orig_queue_id: m.queue_id.clone(),
+            orig_queue_id,
             link: Some(link),
-            user: m.user.clone().filter(|_| pass_on),
-            src_host: m.src_host.clone().filter(|_| pass_on),
-            src_ip: m.src_ip.clone().filter(|_| pass_on),
+            user: copy(Role::User, &m.user),
+            src_host: copy(Role::SrcHost, &m.src_host),
+            src_ip: copy(Role::SrcIp, &m.src_ip),
             src_port: m.src_port.filter(|_| pass_on),
-            email_subject: m.email_subject.clone().filter(|_| pass_on),
+            email_subject: copy(Role::Subject, &m.email_subject),
             attachments: if pass_on {
                 m.attachments.clone()
             } else {
@@ -417,8 +611,8 @@ impl Key {
             return Key::Boxed(format!("{qid}\u{0}{host}").into());
         }
         let mut text = [0; 40];
-        text[..qid.len()].copy_from_slice(qid.as_bytes());
-        text[qid.len() + 1..len].copy_from_slice(host.as_bytes());
+        put_short(&mut text, 0, qid.as_bytes());
+        put_short(&mut text, qid.len() + 1, host.as_bytes());
         Key::inline(text, len)
     }
 
@@ -454,6 +648,27 @@ impl Key {
             }
             Key::Boxed(s) => s.to_string(),
         }
+    }
+}
+
+/// Copies `src` into `dst` at `at` (the caller has checked that it fits). Queue ids and host names are
+/// 4 to 16 bytes long: two fixed-size copies that overlap are a few moves, where a copy of a length known
+/// only at run time is a call into the C library's `memcpy` (two per line, for the key).
+fn put_short(dst: &mut [u8; 40], at: usize, src: &[u8]) {
+    let n = src.len();
+    let Some(to) = dst.get_mut(at..at + n) else {
+        return;
+    };
+    match n {
+        8..=16 => {
+            to[..8].copy_from_slice(&src[..8]);
+            to[n - 8..].copy_from_slice(&src[n - 8..]);
+        }
+        4..=7 => {
+            to[..4].copy_from_slice(&src[..4]);
+            to[n - 4..].copy_from_slice(&src[n - 4..]);
+        }
+        _ => to.copy_from_slice(src),
     }
 }
 
@@ -514,6 +729,7 @@ pub struct Correlator {
     pending_order: VecDeque<Key>,
     now: i64,
     seq: u64,
+    pool: Pool,
 }
 
 impl Correlator {
@@ -538,7 +754,15 @@ impl Correlator {
             pending_order: VecDeque::new(),
             now: i64::MIN,
             seq: 0,
+            pool: Pool::default(),
         }
+    }
+
+    /// Takes back a record that [`Correlator::feed`] or [`Correlator::flush`] gave and that is done with:
+    /// its buffers are reused for the next messages, which then allocate (and free) much less. Optional:
+    /// a record simply dropped costs only those allocations.
+    pub fn recycle(&mut self, m: Message) {
+        self.pool.put_message(m);
     }
 
     /// Number of messages held open.
@@ -577,7 +801,7 @@ impl Correlator {
         };
         self.push_last(TOUCHED, at);
         let o = &mut self.slots[at as usize].open;
-        let effect = touch(o, ev, act, seq, now, &self.filter_relays);
+        let effect = touch(o, ev, act, seq, now, &self.filter_relays, &mut self.pool);
         match effect {
             Effect::None => {}
             // The timer of an earlier delivery, if armed, is superseded: the message moves to the end.
@@ -608,7 +832,7 @@ impl Correlator {
     #[cold]
     #[inline(never)]
     fn link_to(&mut self, at: u32, new_qid: &str, host: Option<&str>, link: Link) {
-        let inherit = Inherit::of(&self.open_at(at).m, link);
+        let inherit = Inherit::of(&self.slots[at as usize].open.m, link, &mut self.pool);
         self.link(new_qid, host, inherit);
     }
 
@@ -616,8 +840,13 @@ impl Correlator {
     #[inline(never)]
     fn link_from(&mut self, at: u32, orig_qid: &str, host: Option<&str>) {
         if let Some(&orig) = self.open.get(&Key::new(orig_qid, host)) {
-            let mut inherit = Inherit::of(&self.open_at(orig).m, Link::ContentFilter);
+            let mut inherit = Inherit::of(
+                &self.slots[orig as usize].open.m,
+                Link::ContentFilter,
+                &mut self.pool,
+            );
             self.open_at_mut(at).m.inherit(&mut inherit);
+            self.pool.put_inherit(inherit);
         }
     }
 
@@ -706,12 +935,13 @@ impl Correlator {
         let at = self.take_slot(key);
         // Filled in place: the slot's message is empty since it was last closed.
         let o = &mut self.slots[at as usize].open;
-        o.m.queue_id = qid.to_string();
-        o.m.host = ev.host.map(str::to_string);
+        o.m.queue_id = self.pool.text(Role::QueueId, qid);
+        o.m.host = ev.host.map(|h| self.pool.text(Role::Host, h));
         if let Some(mut inherit) = inherit {
             o.m.orig_queue_id = Some(std::mem::take(&mut inherit.orig_queue_id));
             o.m.link = inherit.link;
             o.m.inherit(&mut inherit);
+            self.pool.put_inherit(inherit);
         }
         o.touch = self.seq;
         o.last_secs = self.now;
@@ -754,6 +984,7 @@ impl Correlator {
                 o.m.link = inherit.link;
             }
             o.m.inherit(&mut inherit);
+            self.pool.put_inherit(inherit);
             return;
         }
         // Links wait for their message within the same bound as open messages.
@@ -814,7 +1045,7 @@ impl Correlator {
             self.close(at, false, out);
         }
         while let Some(at) = Some(self.first[EARLY]).filter(|&at| at != NIL) {
-            let o = self.open_at_mut(at);
+            let o = &mut self.slots[at as usize].open;
             // Armed only by a delivery, which set `last_delivery`.
             let Some((seq, delivered)) = o.last_delivery else {
                 self.unlink(EARLY, at);
@@ -833,7 +1064,7 @@ impl Correlator {
                 for r in &mut o.m.recipients {
                     r.reported = Some(r.status);
                 }
-                Some(o.m.clone())
+                Some(self.pool.copy_message(&o.m))
             } else {
                 None
             };
@@ -1174,6 +1405,7 @@ fn touch<'e>(
     seq: u64,
     now: i64,
     relays: &[IpNet],
+    pool: &mut Pool,
 ) -> Effect<'e> {
     o.touch = seq;
     o.last_secs = now;
@@ -1188,7 +1420,7 @@ fn touch<'e>(
     if act == Act::Touch {
         return Effect::None;
     }
-    apply(o, ev, act, &Fields::of(ev), seq, now, relays)
+    apply(o, ev, act, &Fields::of(ev), relays, pool)
 }
 
 /// Folds one line into its open message.
@@ -1197,39 +1429,43 @@ fn apply<'e>(
     ev: &LineEvent<'_>,
     act: Act,
     f: &Fields<'e, '_>,
-    seq: u64,
-    now: i64,
     relays: &[IpNet],
+    pool: &mut Pool,
 ) -> Effect<'e> {
     let m = &mut o.m;
     match act {
         Act::Client => {
             o.has_origin = true;
             if let Some(ip) = text(f.src_ip()) {
-                assign(&mut m.src_ip, Some(ip));
-                assign(&mut m.src_host, text(f.src_host()));
+                pool.assign(&mut m.src_ip, Role::SrcIp, Some(ip));
+                pool.assign(&mut m.src_host, Role::SrcHost, text(f.src_host()));
                 m.src_port = int(f.src_port()).and_then(|p| u16::try_from(p).ok());
             }
-            set_if_none(&mut m.user, text(f.user()));
+            pool.set_if_none(&mut m.user, Role::User, text(f.user()));
             if let Some(orig) = text(f.orig_queue_id()) {
-                m.orig_queue_id = Some(orig.to_string());
+                let orig_buf = pool.text(Role::OrigQueueId, orig);
+                pool.put(Role::OrigQueueId, m.orig_queue_id.replace(orig_buf));
                 m.link = Some(Link::ContentFilter);
                 return Effect::LinkFrom(orig);
             }
         }
         Act::Pickup => {
             o.has_origin = true;
-            pickup(m, f);
+            pickup(m, f, pool);
         }
-        Act::MessageId => set_if_none(&mut m.internet_message_id, text(f.internet_message_id())),
-        Act::HeaderWarning => header_check(m, f),
+        Act::MessageId => pool.set_if_none(
+            &mut m.internet_message_id,
+            Role::MessageId,
+            text(f.internet_message_id()),
+        ),
+        Act::HeaderWarning => header_check(m, f, pool),
         Act::CleanupReject | Act::Expired | Act::Reject | Act::MilterReject => {
-            return rare(m, act, f);
+            return rare(m, act, f, pool);
         }
         Act::Queued => {
             if let Some(s) = text(f.sender()) {
                 // Logged again at every queue run: the buffer is reused.
-                assign(&mut m.sender, Some(s));
+                pool.assign(&mut m.sender, Role::Sender, Some(s));
             }
             if let Some(b) = int(f.bytes()) {
                 m.bytes = Some(b);
@@ -1244,7 +1480,7 @@ fn apply<'e>(
             }
         }
         Act::Removed => return Effect::Removed,
-        Act::Delivery => return delivery(o, ev, f, seq, now, relays),
+        Act::Delivery => return delivery(o, ev, f, relays, pool),
         Act::Touch => {}
     }
     Effect::None
@@ -1253,22 +1489,22 @@ fn apply<'e>(
 /// The kinds seen for few messages: rejections and expiry.
 #[cold]
 #[inline(never)]
-fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>) -> Effect<'e> {
+fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>, pool: &mut Pool) -> Effect<'e> {
     match act {
         Act::CleanupReject => {
-            header_check(m, f);
+            header_check(m, f, pool);
             m.rejected = Some(
                 text(f.additional_info())
                     .unwrap_or("rejected by cleanup")
                     .to_string(),
             );
             // Cleanup names one recipient (the last); the message as a whole was refused.
-            reject_recipient(m, f);
+            reject_recipient(m, f, pool);
             // Cleanup throws the queue file away: no `removed` will follow.
             return Effect::Removed;
         }
         Act::Expired => {
-            set_if_none(&mut m.sender, text(f.sender()));
+            pool.set_if_none(&mut m.sender, Role::Sender, text(f.sender()));
             for r in m
                 .recipients
                 .iter_mut()
@@ -1278,7 +1514,7 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>) -> Effect<'e> {
             }
         }
         Act::Reject | Act::MilterReject => {
-            reject_recipient(m, f);
+            reject_recipient(m, f, pool);
             // After DATA the whole message is refused, and its queue file goes without a `removed` line.
             let whole = act == Act::MilterReject
                 || matches!(
@@ -1298,9 +1534,9 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>) -> Effect<'e> {
 /// A local submission: the sender and the account that submitted it.
 #[cold]
 #[inline(never)]
-fn pickup(m: &mut Message, f: &Fields<'_, '_>) {
+fn pickup(m: &mut Message, f: &Fields<'_, '_>, pool: &mut Pool) {
     m.local_submission = true;
-    set_if_none(&mut m.sender, text(f.sender()));
+    pool.set_if_none(&mut m.sender, Role::Sender, text(f.sender()));
     // The submitting account: pickup logs its login name as an unqualified sender; with
     // `sendmail -f` the sender is whatever was given, and only the uid names the account.
     if m.user.is_none() {
@@ -1316,30 +1552,30 @@ fn pickup(m: &mut Message, f: &Fields<'_, '_>) {
 /// A refused recipient (`reject:` lines name one in `to=`), and the sender they name.
 #[cold]
 #[inline(never)]
-fn reject_recipient(m: &mut Message, f: &Fields<'_, '_>) {
+fn reject_recipient(m: &mut Message, f: &Fields<'_, '_>, pool: &mut Pool) {
     if let Some(to) = text(f.dest_email_address()) {
-        let r = m.recipient_mut(to, None, Status::Rejected);
+        let r = m.recipient_mut(to, None, Status::Rejected, pool);
         r.status = Status::Rejected;
         r.attempts += 1;
-        assign(&mut r.dsn, text(f.reject_dsn()));
-        assign(&mut r.response, text(f.additional_info()));
+        pool.assign(&mut r.dsn, Role::Dsn, text(f.reject_dsn()));
+        pool.assign(&mut r.response, Role::Response, text(f.additional_info()));
     }
-    set_if_none(&mut m.sender, text(f.sender()));
+    pool.set_if_none(&mut m.sender, Role::Sender, text(f.sender()));
 }
 
 /// A header or body check line: subject, attachment name, and the client and sender as fallbacks.
-fn header_check(m: &mut Message, f: &Fields<'_, '_>) {
-    set_if_none(&mut m.email_subject, text(f.email_subject()));
+fn header_check(m: &mut Message, f: &Fields<'_, '_>, pool: &mut Pool) {
+    pool.set_if_none(&mut m.email_subject, Role::Subject, text(f.email_subject()));
     if let Some(name) = text(f.file_name()) {
         if !m.attachments.iter().any(|a| a == name) {
             m.attachments.push(name.to_string());
         }
     }
     if m.src_ip.is_none() {
-        set_if_none(&mut m.src_ip, text(f.src_ip()));
-        set_if_none(&mut m.src_host, text(f.src_host()));
+        pool.set_if_none(&mut m.src_ip, Role::SrcIp, text(f.src_ip()));
+        pool.set_if_none(&mut m.src_host, Role::SrcHost, text(f.src_host()));
     }
-    set_if_none(&mut m.sender, text(f.sender()));
+    pool.set_if_none(&mut m.sender, Role::Sender, text(f.sender()));
 }
 
 /// A delivery-status line: one recipient's attempt.
@@ -1347,9 +1583,8 @@ fn delivery<'e>(
     o: &mut Open,
     ev: &LineEvent<'_>,
     f: &Fields<'e, '_>,
-    seq: u64,
-    now: i64,
     relays: &[IpNet],
+    pool: &mut Pool,
 ) -> Effect<'e> {
     let (Some(to), Some(status)) = (
         text(f.dest_email_address()),
@@ -1358,20 +1593,21 @@ fn delivery<'e>(
         return Effect::None;
     };
     let local = !matches!(ev.daemon, Some("smtp"));
-    let r = o.m.recipient_mut(to, text(f.orig_to()), status);
+    let r = o.m.recipient_mut(to, text(f.orig_to()), status, pool);
     r.status = status;
     r.attempts += 1;
     // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
     // The address is parsed once for all the relays.
     let dest_ip = text(f.dest_ip());
     r.local = (local && dest_ip.is_none()) || dest_ip.is_some_and(|ip| to_relay(ip, relays));
-    assign(&mut r.dsn, text(f.dsn()));
-    assign(&mut r.dest_host, text(f.dest_host()));
-    assign(&mut r.dest_ip, dest_ip);
+    pool.assign(&mut r.dsn, Role::Dsn, text(f.dsn()));
+    pool.assign(&mut r.dest_host, Role::DestHost, text(f.dest_host()));
+    pool.assign(&mut r.dest_ip, Role::DestIp, dest_ip);
     r.dest_port = int(f.dest_port()).and_then(|p| u16::try_from(p).ok());
     r.delay = f.delay().and_then(Value::as_f64);
-    assign(&mut r.response, text(f.additional_info()));
-    o.last_delivery = Some((seq, now));
+    pool.assign(&mut r.response, Role::Response, text(f.additional_info()));
+    // The line's sequence number and time, which `touch` has just set.
+    o.last_delivery = Some((o.touch, o.last_secs));
     if let (Some(next), Status::Sent) = (text(f.queued_as()), status) {
         let forwarded = text(f.additional_info()).is_some_and(|t| t.contains("forwarded as"));
         return Effect::DeliveredAs(
@@ -1466,6 +1702,23 @@ mod tests {
         assert!(matches!(long, Key::Boxed(_)));
         assert_eq!(long.to_text(), format!("4F1A2B3C4D\u{0}{host}"));
         assert_eq!(Key::of_text(&long.to_text()), long);
+    }
+
+    #[test]
+    fn a_key_is_its_text_for_every_length_of_queue_id_and_host() {
+        let chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        for q in 1..=24 {
+            for h in 0..=(INLINE_KEY - 1 - q) {
+                let (qid, host) = (&chars[..q], &chars[chars.len() - h..]);
+                let k = Key::new(qid, Some(host));
+                assert_eq!(
+                    k,
+                    Key::of_text(&format!("{qid}\u{0}{host}")),
+                    "{qid} {host}"
+                );
+                assert_eq!(k.to_text(), format!("{qid}\u{0}{host}"));
+            }
+        }
     }
 
     #[test]
@@ -1590,6 +1843,42 @@ mod tests {
         }
         assert!(c.removed.len() <= 11, "{}", c.removed.len());
         assert!(c.removed_keys.len() <= 11, "{}", c.removed_keys.len());
+    }
+
+    #[test]
+    fn recycled_records_change_no_later_record() {
+        let fixtures = [
+            include_str!("../tests/fixtures/correlate/alias-bounce.log"),
+            include_str!("../tests/fixtures/correlate/content-filter.log"),
+            include_str!("../tests/fixtures/correlate/expired.log"),
+            include_str!("../tests/fixtures/correlate/interleaved.log"),
+            include_str!("../tests/fixtures/correlate/out-of-order.log"),
+            include_str!("../tests/fixtures/correlate/reuse.log"),
+        ];
+        // Twice over, so that the second round's messages are built in the first round's buffers.
+        let lines: Vec<&str> = [fixtures, fixtures]
+            .concat()
+            .into_iter()
+            .flat_map(str::lines)
+            .collect();
+        let (mut plain, mut recycling) = (correlator(3), correlator(3));
+        let (mut want, mut got) = (Vec::new(), Vec::new());
+        let mut clock = YearClock::new(Some(2026), 0, 0);
+        let mut out = Vec::new();
+        for l in &lines {
+            let ev = crate::engine::parse_line(l, None, &mut clock);
+            plain.feed(&ev, &mut want);
+            recycling.feed(&ev, &mut out);
+            for m in out.drain(..) {
+                got.push(m.clone());
+                recycling.recycle(m);
+            }
+        }
+        plain.flush(&mut want);
+        recycling.flush(&mut got);
+        assert!(want.len() > 20, "{}", want.len());
+        assert_eq!(got, want);
+        assert!(!recycling.pool.text[Role::QueueId as usize].is_empty());
     }
 
     #[test]

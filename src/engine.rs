@@ -179,6 +179,7 @@ impl Engine {
         sink.line(&ev);
         for m in self.done.drain(..) {
             sink.message(&m);
+            self.correlator.recycle(m);
         }
         self.fields.give_back(ev);
     }

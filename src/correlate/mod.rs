@@ -1234,7 +1234,10 @@ fn apply<'e>(
     match act {
         Act::Client => {
             o.has_origin = true;
-            if let Some(ip) = text(f.src_ip()) {
+            // A content filter puts the message back from loopback; when its reply (the link) was read first,
+            // the client the first hop logged stays, as it would had the lines come the other way round.
+            let reinjected = m.link == Some(Link::ContentFilter) && m.src_ip.is_some();
+            if let Some(ip) = text(f.src_ip()).filter(|ip| !(reinjected && is_loopback(ip))) {
                 pool.assign(&mut m.src_ip, Role::SrcIp, Some(ip));
                 pool.assign(&mut m.src_host, Role::SrcHost, text(f.src_host()));
                 m.src_port = int(f.src_port()).and_then(|p| u16::try_from(p).ok());
@@ -1509,6 +1512,31 @@ mod tests {
         assert_eq!(
             run("mx.fabrikam.example[203.0.113.25]:25"),
             Some((None, None, Some("127.0.0.1".to_string())))
+        );
+    }
+
+    #[test]
+    fn a_filtered_message_keeps_the_first_client_whichever_line_comes_first() {
+        // The filter's reply (with the new queue id) logged before the re-injected message's own client line,
+        // as lines of one second may be.
+        let lines = [
+            "Mar 18 10:12:30 mx1 postfix/smtpd[2101]: 4F1A2B3C4D: client=unknown[198.51.100.7]",
+            "Mar 18 10:12:35 mx1 postfix/smtp[2140]: 4F1A2B3C4D: to=<partner@fabrikam.example>, relay=127.0.0.1[127.0.0.1]:10025, delay=5, delays=1/0.01/2.1/0.4, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 5058FBC3A)",
+            "Mar 18 10:12:35 mx1 postfix/smtpd[2102]: 5058FBC3A: client=localhost[127.0.0.1]:40312",
+            "Mar 18 10:12:35 mx1 postfix/qmgr[2001]: 4F1A2B3C4D: removed",
+            "Mar 18 10:12:41 mx1 postfix/qmgr[2001]: 5058FBC3A: removed",
+        ];
+        let out = feed_all(&mut correlator(100), &lines);
+        let next = out
+            .iter()
+            .find(|m| m.queue_id == "5058FBC3A")
+            .expect("record");
+        assert_eq!(next.orig_queue_id.as_deref(), Some("4F1A2B3C4D"));
+        assert_eq!(next.src_ip.as_deref(), Some("198.51.100.7"));
+        let first = out.iter().find(|m| m.queue_id == "4F1A2B3C4D");
+        assert_eq!(
+            first.map(|m| (&m.src_host, m.src_port)),
+            Some((&next.src_host, next.src_port))
         );
     }
 

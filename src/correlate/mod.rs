@@ -862,7 +862,8 @@ impl Correlator {
                 for r in &mut o.m.recipients {
                     r.reported = Some(r.status);
                 }
-                Some(self.pool.copy_message(&o.m))
+                // A clone: early records are few, and the message stays open with its own buffers.
+                Some(o.m.clone())
             } else {
                 None
             };

@@ -272,10 +272,14 @@ impl Message {
         &mut self.recipients[i]
     }
 
-    /// Takes over what a filtered or forwarded copy did not log itself.
+    /// Joins the message to the one it continues (or reports on): takes the link unless it has one, and
+    /// what the first hop logged that this copy did not; what it leaves of `from` goes back to the pool.
     #[cold]
-    /// Moves what it takes out of `from`, which is spent after.
-    fn inherit(&mut self, from: &mut Inherit) {
+    fn join(&mut self, mut from: Inherit, pool: &mut Pool) {
+        if self.orig_queue_id.is_none() {
+            self.orig_queue_id = Some(std::mem::take(&mut from.orig_queue_id));
+            self.link = from.link;
+        }
         fill(&mut self.user, &mut from.user);
         let own_client = self.src_ip.as_deref().is_some_and(|ip| !is_loopback(ip));
         if !own_client && from.src_ip.is_some() {
@@ -288,6 +292,7 @@ impl Message {
             self.attachments = std::mem::take(&mut from.attachments);
         }
         self.local_submission |= from.local_submission;
+        pool.put_inherit(from);
     }
 }
 
@@ -638,13 +643,12 @@ impl Correlator {
     #[inline(never)]
     fn link_from(&mut self, at: u32, orig_qid: &str, host: Option<&str>) {
         if let Some(&orig) = self.open.get(&Key::new(orig_qid, host)) {
-            let mut inherit = Inherit::of(
+            let inherit = Inherit::of(
                 &self.slots[orig as usize].open.m,
                 Link::ContentFilter,
                 &mut self.pool,
             );
-            self.open_at_mut(at).m.inherit(&mut inherit);
-            self.pool.put_inherit(inherit);
+            self.slots[at as usize].open.m.join(inherit, &mut self.pool);
         }
     }
 
@@ -657,10 +661,6 @@ impl Correlator {
 
     fn open_at(&self, at: u32) -> &Open {
         &self.slots[at as usize].open
-    }
-
-    fn open_at_mut(&mut self, at: u32) -> &mut Open {
-        &mut self.slots[at as usize].open
     }
 
     /// Takes a slot out of a list, if it is in it.
@@ -735,11 +735,8 @@ impl Correlator {
         let o = &mut self.slots[at as usize].open;
         o.m.queue_id = self.pool.text(Role::QueueId, qid);
         o.m.host = ev.host.map(|h| self.pool.text(Role::Host, h));
-        if let Some(mut inherit) = inherit {
-            o.m.orig_queue_id = Some(std::mem::take(&mut inherit.orig_queue_id));
-            o.m.link = inherit.link;
-            o.m.inherit(&mut inherit);
-            self.pool.put_inherit(inherit);
+        if let Some(inherit) = inherit {
+            o.m.join(inherit, &mut self.pool);
         }
         o.touch = self.seq;
         o.last_secs = self.now;
@@ -773,16 +770,10 @@ impl Correlator {
 
     #[cold]
     #[inline(never)]
-    fn link(&mut self, new_qid: &str, host: Option<&str>, mut inherit: Inherit) {
+    fn link(&mut self, new_qid: &str, host: Option<&str>, inherit: Inherit) {
         let k = Key::new(new_qid, host);
         if let Some(&at) = self.open.get(&k) {
-            let o = self.open_at_mut(at);
-            if o.m.orig_queue_id.is_none() {
-                o.m.orig_queue_id = Some(std::mem::take(&mut inherit.orig_queue_id));
-                o.m.link = inherit.link;
-            }
-            o.m.inherit(&mut inherit);
-            self.pool.put_inherit(inherit);
+            self.slots[at as usize].open.m.join(inherit, &mut self.pool);
             return;
         }
         // Links wait for their message within the same bound as open messages.

@@ -65,7 +65,8 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
         json::key(out, name);
         match value {
             Value::Str(s) => line.string(out, s),
-            v => write_value(out, v),
+            Value::Int(n) => json::int(out, *n),
+            Value::Float(f) => json::float(out, *f),
         }
     }
     write_tags(out, &ev.tags);
@@ -114,14 +115,6 @@ fn opt_plain(out: &mut String, v: Option<&str>) {
     match v {
         Some(s) => json::plain(out, s),
         None => out.push_str("null"),
-    }
-}
-
-fn write_value(out: &mut String, v: &Value<'_>) {
-    match v {
-        Value::Str(s) => json::string(out, s),
-        Value::Int(n) => json::int(out, *n),
-        Value::Float(f) => json::float(out, *f),
     }
 }
 

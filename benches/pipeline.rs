@@ -5,6 +5,9 @@
 //! The parse stage does what the engine does for each line (decode, JSON envelope check, framing, grammar,
 //! one reused field list), so that what correlation adds is measured against the parsing a user's run pays.
 //! Correlation is also timed alone, over lines parsed beforehand in batches, as a check on the difference.
+//!
+//! `-- FILE --only parse` (or `correlate`) runs that one stage once and prints nothing, for a profiler:
+//! under callgrind, what correlation costs per line is the difference of the two runs' instructions.
 
 use std::time::Instant;
 
@@ -36,19 +39,23 @@ fn correlator() -> Correlator {
 }
 
 fn main() {
-    let path = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let only = (args.iter().position(|a| a == "--only")).and_then(|i| args.get(i + 1).cloned());
+    let path = args
+        .iter()
+        .find(|a| !a.starts_with("--") && Some(*a) != only.as_ref());
     let Some(path) = path else {
         eprintln!("usage: cargo bench --bench pipeline -- FILE");
         return;
     };
-    let data = std::fs::read(&path).expect("corpus");
+    let data = std::fs::read(path).expect("corpus");
     let lines: Vec<&[u8]> = data
         .split(|&b| b == b'\n')
         .filter(|l| !l.is_empty())
         .collect();
     let n = lines.len() as f64;
 
-    let parse = best(|| {
+    let parse_stage = || {
         let mut clock = YearClock::new(Some(2013), 0, 0);
         let mut fields = FieldBuffer::default();
         for l in &lines {
@@ -58,8 +65,8 @@ fn main() {
             std::hint::black_box(&ev);
             fields.give_back(ev);
         }
-    });
-    let correlate = best(|| {
+    };
+    let correlate_stage = || {
         let mut clock = YearClock::new(Some(2013), 0, 0);
         let mut c = correlator();
         let mut out = Vec::new();
@@ -77,7 +84,15 @@ fn main() {
         }
         c.flush(&mut out);
         std::hint::black_box(&out);
-    });
+    };
+    match only.as_deref() {
+        Some("parse") => return parse_stage(),
+        Some("correlate") => return correlate_stage(),
+        Some(other) => panic!("--only {other}: parse or correlate"),
+        None => {}
+    }
+    let parse = best(parse_stage);
+    let correlate = best(correlate_stage);
     let texts: Vec<_> = lines.iter().map(|l| decode(l)).collect();
     let alone = (0..RUNS)
         .map(|_| {

@@ -547,6 +547,7 @@ pub struct Correlator {
     now: i64,
     seq: u64,
     pool: Pool,
+    layouts: Layouts,
 }
 
 impl Correlator {
@@ -572,6 +573,7 @@ impl Correlator {
             now: i64::MIN,
             seq: 0,
             pool: Pool::default(),
+            layouts: Layouts::default(),
         }
     }
 
@@ -619,7 +621,14 @@ impl Correlator {
         };
         self.push_last(TOUCHED, at);
         let o = &mut self.slots[at as usize].open;
-        let effect = touch(o, ev, act, seq, now, &self.filter_relays, &mut self.pool);
+        o.stamp(ev.time, seq, now);
+        let effect = match act {
+            Act::Touch => Effect::None,
+            _ => {
+                let f = Fields::of(ev, act, &mut self.layouts);
+                apply(o, ev, act, &f, &self.filter_relays, &mut self.pool)
+            }
+        };
         match effect {
             Effect::None => {}
             // The timer of an earlier delivery, if armed, is superseded: the message moves to the end.
@@ -1078,6 +1087,9 @@ enum Act {
     Touch,
 }
 
+/// Number of [`Act`]s.
+const ACTS: usize = Act::Touch as usize + 1;
+
 impl Act {
     fn of(kind: &str) -> Act {
         match kind {
@@ -1195,9 +1207,51 @@ const BY_HASH: [(&str, u8); 64] = {
     table
 };
 
+/// Where [`Fields`] found its names in the latest line of each [`Act`]. Lines of one kind come with the same
+/// names in the same order, as the same literals of their parser: checking a line's names against the
+/// latest by address and length is a few predictable comparisons, where finding them costs a look-up each.
+#[derive(Debug, Default)]
+struct Layouts([Layout; ACTS]);
+
+#[derive(Debug, Default)]
+struct Layout {
+    /// Address and length of each name of the line, in order.
+    names: Vec<(usize, usize)>,
+    at: [u8; FIELDS],
+}
+
+impl Layout {
+    fn fits(&self, ev: &LineEvent<'_>) -> bool {
+        self.names.len() == ev.fields.len()
+            && (self.names.iter().zip(&ev.fields))
+                .all(|(&(p, l), (n, _))| p == n.as_ptr() as usize && l == n.len())
+    }
+}
+
 impl<'e, 'a> Fields<'e, 'a> {
+    /// The fields of `ev`, a line of `act`: as the latest line of `act` had them when it had the same
+    /// names, else found anew (and remembered).
     #[inline(always)]
-    fn of(ev: &'e LineEvent<'a>) -> Fields<'e, 'a> {
+    fn of(ev: &'e LineEvent<'a>, act: Act, layouts: &mut Layouts) -> Fields<'e, 'a> {
+        let layout = &mut layouts.0[act as usize];
+        if layout.fits(ev) {
+            return Fields { ev, at: layout.at };
+        }
+        let f = Fields::find(ev);
+        layout.names.clear();
+        (layout.names).extend(
+            ev.fields
+                .iter()
+                .map(|(n, _)| (n.as_ptr() as usize, n.len())),
+        );
+        layout.at = f.at;
+        f
+    }
+
+    /// The fields of `ev`, found one by one.
+    #[cold]
+    #[inline(never)]
+    fn find(ev: &'e LineEvent<'a>) -> Fields<'e, 'a> {
         let mut f = Fields {
             ev,
             at: [0; FIELDS],
@@ -1233,30 +1287,20 @@ fn int(v: Found<'_, '_>) -> Option<i64> {
     v.and_then(Value::as_int)
 }
 
-/// Marks an open message as touched by the line `seq` (times), then folds the line into it.
-fn touch<'e>(
-    o: &mut Open,
-    ev: &'e LineEvent<'_>,
-    act: Act,
-    seq: u64,
-    now: i64,
-    relays: &[IpNet],
-    pool: &mut Pool,
-) -> Effect<'e> {
-    o.touch = seq;
-    o.last_secs = now;
-    if let Some(t) = ev.time {
-        if o.m.time_first.is_none_or(|f| t < f) {
-            o.m.time_first = Some(t);
-        }
-        if o.m.time_last.is_none_or(|l| t > l) {
-            o.m.time_last = Some(t);
+impl Open {
+    /// Marks the message as touched by the line `seq`, logged at `time`.
+    fn stamp(&mut self, time: Option<Timestamp>, seq: u64, now: i64) {
+        self.touch = seq;
+        self.last_secs = now;
+        if let Some(t) = time {
+            if self.m.time_first.is_none_or(|f| t < f) {
+                self.m.time_first = Some(t);
+            }
+            if self.m.time_last.is_none_or(|l| t > l) {
+                self.m.time_last = Some(t);
+            }
         }
     }
-    if act == Act::Touch {
-        return Effect::None;
-    }
-    apply(o, ev, act, &Fields::of(ev), relays, pool)
 }
 
 /// Folds one line into its open message.

@@ -548,6 +548,7 @@ pub struct Correlator {
     seq: u64,
     pool: Pool,
     layouts: Layouts,
+    acts: Acts,
 }
 
 impl Correlator {
@@ -574,6 +575,7 @@ impl Correlator {
             seq: 0,
             pool: Pool::default(),
             layouts: Layouts::default(),
+            acts: Acts::default(),
         }
     }
 
@@ -600,7 +602,7 @@ impl Correlator {
         let Some(qid) = ev.queue_id else { return };
         self.seq += 1;
         let key = Key::new(qid, ev.host);
-        let act = Act::of(ev.kind);
+        let act = self.acts.of(ev.kind);
         let opener = act.opens();
         let (seq, now) = (self.seq, self.now);
         let at = match self.open.get(&key).copied() {
@@ -1089,6 +1091,29 @@ enum Act {
 
 /// Number of [`Act`]s.
 const ACTS: usize = Act::Touch as usize + 1;
+
+/// The [`Act`]s of the kinds seen, by the address and length of the kind's text: kinds are the parsers'
+/// literals, so a line's kind is matched against the names only when its literal is new to its entry, where
+/// matching every line cost a string comparison or several, with branches that change from line to line.
+#[derive(Debug)]
+struct Acts([(usize, usize, Act); 32]);
+
+impl Default for Acts {
+    fn default() -> Acts {
+        Acts([(0, 0, Act::Touch); 32])
+    }
+}
+
+impl Acts {
+    fn of(&mut self, kind: &str) -> Act {
+        let (at, len) = (kind.as_ptr() as usize, kind.len());
+        let entry = &mut self.0[(at ^ at >> 5 ^ len) % 32];
+        if entry.0 != at || entry.1 != len {
+            *entry = (at, len, Act::of(kind));
+        }
+        entry.2
+    }
+}
 
 impl Act {
     fn of(kind: &str) -> Act {

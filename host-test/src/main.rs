@@ -123,6 +123,11 @@ impl WasiView for Host {
 fn engine() -> Result<Engine, Fail> {
     let mut config = wasmtime::Config::new();
     config.cranelift_opt_level(OptLevel::Speed);
+    // A 32-bit memory lives in its 4 GiB reservation and never moves, so the compiled code may keep its base
+    // in a register; and Cranelift may inline the small functions LLVM left as calls. Each cut the guest's
+    // instructions by about 4% on the bench corpus (callgrind), for about a second more compilation.
+    config.memory_may_move(false);
+    config.compiler_inlining(wasmtime::Inlining::Yes);
     #[cfg(feature = "perfmap")]
     config.profiler(wasmtime::ProfilingStrategy::PerfMap);
     Ok(Engine::new(&config)?)

@@ -1559,7 +1559,9 @@ fn delivery<'e>(
     // The line's sequence number and time, which `touch` has just set.
     o.last_delivery = Some((o.touch, o.last_secs));
     if let (Some(next), Status::Sent) = (text(f.queued_as()), status) {
-        let forwarded = text(f.additional_info()).is_some_and(|t| t.contains("forwarded as"));
+        // A local agent's: over SMTP the text is the next server's, whatever it says.
+        let forwarded =
+            local && text(f.additional_info()).is_some_and(|t| t.contains("forwarded as"));
         // Only a hop on this host continues here (E.3.3): a content filter's relay, or a local alias's
         // forward. A remote server's `queued as` names its own queue, not one of ours.
         if forwarded {
@@ -1632,13 +1634,13 @@ mod tests {
 
     #[test]
     fn only_a_hop_on_this_host_links_the_queue_id_it_was_queued_as() {
-        let run = |relay: &str| {
+        let run = |relay: &str, said: &str| {
             // As a content filter logs it: the message comes back (its client line) before the filter's
             // reply names its queue id.
             let lines = [
                 "Mar 18 10:12:30 mx1 postfix/smtpd[2101]: 4F1A2B3C4D: client=unknown[198.51.100.7]".to_string(),
                 "Mar 18 10:12:34 mx1 postfix/smtpd[2102]: 5058FBC3A: client=localhost[127.0.0.1]".to_string(),
-                format!("Mar 18 10:12:35 mx1 postfix/smtp[2140]: 4F1A2B3C4D: to=<partner@fabrikam.example>, relay={relay}, delay=5, delays=1/0.01/2.1/0.4, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 5058FBC3A)"),
+                format!("Mar 18 10:12:35 mx1 postfix/smtp[2140]: 4F1A2B3C4D: to=<partner@fabrikam.example>, relay={relay}, delay=5, delays=1/0.01/2.1/0.4, dsn=2.0.0, status=sent (250 2.0.0 Ok: {said} 5058FBC3A)"),
                 "Mar 18 10:12:35 mx1 postfix/qmgr[2001]: 4F1A2B3C4D: removed".to_string(),
                 "Mar 18 10:12:41 mx1 postfix/qmgr[2001]: 5058FBC3A: removed".to_string(),
             ];
@@ -1650,7 +1652,7 @@ mod tests {
         };
         // A content filter on loopback hands the message back as the new queue id.
         assert_eq!(
-            run("127.0.0.1[127.0.0.1]:10025"),
+            run("127.0.0.1[127.0.0.1]:10025", "queued as"),
             Some((
                 Some("4F1A2B3C4D".to_string()),
                 Some(Link::ContentFilter),
@@ -1658,10 +1660,14 @@ mod tests {
             ))
         );
         // A remote server's queue id is its own: a local message that happens to have it is another one.
-        assert_eq!(
-            run("mx.fabrikam.example[203.0.113.25]:25"),
-            Some((None, None, Some("127.0.0.1".to_string())))
-        );
+        // Whatever its reply says: only a local agent's `forwarded as` is a hop of ours.
+        for said in ["queued as", "forwarded as"] {
+            assert_eq!(
+                run("mx.fabrikam.example[203.0.113.25]:25", said),
+                Some((None, None, Some("127.0.0.1".to_string()))),
+                "{said}"
+            );
+        }
     }
 
     #[test]

@@ -64,21 +64,21 @@ impl wit::GuestEngine for Resource {
         sink.0
     }
 
-    fn process_json(&self, chunk: Vec<u8>) -> String {
+    fn process_json(&self, chunk: Vec<u8>) -> Vec<u8> {
         let mut json = self.json.borrow_mut();
         self.engine.borrow_mut().process_chunk(&chunk, &mut *json);
         // The next chunk starts with the room this one needed: growing the buffer from empty on every call
         // cost more than a tenth of the component's time.
         let room = json.buf.capacity();
-        std::mem::replace(&mut json.buf, String::with_capacity(room))
+        std::mem::replace(&mut json.buf, String::with_capacity(room)).into_bytes()
     }
 
-    fn finish_json(&self) -> String {
+    fn finish_json(&self) -> Vec<u8> {
         let mut json = self.json.borrow_mut();
         let mut engine = self.engine.borrow_mut();
         engine.finish(&mut *json);
         engine.flush(&mut *json);
-        std::mem::take(&mut json.buf)
+        std::mem::take(&mut json.buf).into_bytes()
     }
 
     fn flush(&self) -> Vec<wit::Event> {

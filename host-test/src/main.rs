@@ -334,12 +334,12 @@ impl Setup {
 }
 
 impl Guest {
-    fn process_json(&mut self, chunk: &[u8]) -> wasmtime::Result<String> {
+    fn process_json(&mut self, chunk: &[u8]) -> wasmtime::Result<Vec<u8>> {
         let iface = self.api.postfix_enrich_enrich().engine();
         iface.call_process_json(&mut self.store, self.engine, chunk)
     }
 
-    fn finish_json(&mut self) -> wasmtime::Result<String> {
+    fn finish_json(&mut self) -> wasmtime::Result<Vec<u8>> {
         let iface = self.api.postfix_enrich_enrich().engine();
         iface.call_finish_json(&mut self.store, self.engine)
     }
@@ -401,10 +401,10 @@ impl<W: Write> Stream<W> {
             Err(e) => {
                 let why = trap_of(e)?;
                 eprintln!("postfix-host: the component trapped at the end of input ({why}): open messages were lost");
-                String::new()
+                Vec::new()
             }
         };
-        self.out.write_all(tail.as_bytes())?;
+        self.out.write_all(&tail)?;
         self.out.flush()?;
         Ok(())
     }
@@ -414,7 +414,7 @@ impl<W: Write> Stream<W> {
         match self.guest.process_json(chunk) {
             Ok(json) => {
                 self.long = None;
-                self.out.write_all(json.as_bytes())?;
+                self.out.write_all(&json)?;
                 Ok(())
             }
             Err(e) => {
@@ -435,7 +435,7 @@ impl<W: Write> Stream<W> {
         long.len += piece.len();
         // No line ends in `piece`, so the guest processes nothing and has nothing to trap on.
         let json = self.guest.process_json(piece)?;
-        self.out.write_all(json.as_bytes())?;
+        self.out.write_all(&json)?;
         Ok(())
     }
 
@@ -450,7 +450,7 @@ impl<W: Write> Stream<W> {
         for (i, line) in body.split(|&b| b == b'\n').enumerate() {
             let replay = self.replay_line(line, if i == 0 { long.as_ref() } else { None });
             match replay {
-                Ok(json) => self.out.write_all(json.as_bytes())?,
+                Ok(json) => self.out.write_all(&json)?,
                 Err(e) => {
                     let why = trap_of(e)?;
                     match (i, &long) {
@@ -466,7 +466,7 @@ impl<W: Write> Stream<W> {
 
     /// Feeds one line alone. A line that was forwarded in pieces is fed again as its head and the length of
     /// the rest: the guest reads no byte past [`MAX_LINE`] but counts them.
-    fn replay_line(&mut self, line: &[u8], long: Option<&LongLine>) -> wasmtime::Result<String> {
+    fn replay_line(&mut self, line: &[u8], long: Option<&LongLine>) -> wasmtime::Result<Vec<u8>> {
         if let Some(l) = long {
             self.guest.process_json(&l.head)?;
             let mut rest = l.len - l.head.len();

@@ -15,6 +15,7 @@
 //!
 //! Time is log time: the clock is the latest time stamp read on any line (`rules.md` Decision 13).
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
@@ -527,25 +528,13 @@ const TOUCHED: usize = 0;
 /// the timers fall due (`rules.md` E.3.4). A message is in it once however often it was delivered to.
 const EARLY: usize = 1;
 
-/// What a slot holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Held {
-    /// Nothing: its message is empty, ready to be filled in place.
-    Free,
-    /// An open message, in the table under its key and in the list [`TOUCHED`].
-    Live,
-    /// The key of a message removed by the line with this sequence number, kept in the table for the
-    /// out-of-order grace (lines of the same second logged after `removed`); the message has gone out.
-    Removed(u64),
-}
-
-/// A place for one open message, or for the key of one just removed. Slots are reused, so opening a
-/// message allocates nothing of its own, and are chained into the lists [`TOUCHED`] and [`EARLY`], which
-/// need no garbage collection.
+/// A place for one open message. Slots are reused, so opening a message allocates nothing of its own, and
+/// are chained into the lists [`TOUCHED`] and [`EARLY`], which need no garbage collection.
 #[derive(Debug)]
 struct Slot {
     key: Key,
-    held: Held,
+    /// Whether it holds a message; a free slot's message is empty, ready to be filled in place.
+    live: bool,
     open: Open,
 }
 
@@ -569,10 +558,8 @@ pub struct Correlator {
     /// Relays that are content filters on this host (`context.content_filter_relays`).
     filter_relays: Vec<IpNet>,
     org_domains: Vec<String>,
-    /// Key -> index in `slots`, for open messages and recently removed ones.
+    /// Key -> index in `slots`.
     open: HashMap<Key, u32, FxBuild>,
-    /// Number of open messages.
-    live: usize,
     slots: Vec<Slot>,
     links: Vec<Links>,
     /// Empty slots, reused last-freed first (still in cache).
@@ -580,9 +567,10 @@ pub struct Correlator {
     /// Ends of the lists [`TOUCHED`] and [`EARLY`].
     first: [u32; 2],
     last: [u32; 2],
-    /// Slots of recently removed messages, oldest first: log time and the [`Held::Removed`] sequence number
-    /// (an entry whose slot has since been reused is stale).
-    removed: VecDeque<(i64, u32, u64)>,
+    /// Recently removed keys, for the out-of-order grace: apart from the slots, so that a replayed log,
+    /// whose time stands still, holds up to the bound of them in a few dozen bytes each.
+    removed: VecDeque<(i64, Key)>,
+    removed_keys: HashMap<Key, i64, FxBuild>,
     /// Links waiting for their message: new key -> what it inherits.
     pending: HashMap<Key, Inherit, FxBuild>,
     pending_order: VecDeque<Key>,
@@ -604,13 +592,13 @@ impl Correlator {
                 .map(|d| d.trim_start_matches('.').to_ascii_lowercase())
                 .collect(),
             open: HashMap::default(),
-            live: 0,
             slots: Vec::new(),
             links: Vec::new(),
             free: Vec::new(),
             first: [NIL; 2],
             last: [NIL; 2],
             removed: VecDeque::new(),
+            removed_keys: HashMap::default(),
             pending: HashMap::default(),
             pending_order: VecDeque::new(),
             now: i64::MIN,
@@ -630,7 +618,7 @@ impl Correlator {
 
     /// Number of messages held open.
     pub fn open_len(&self) -> usize {
-        self.live
+        self.open.len()
     }
 
     /// Feeds one line; pushes the message records it completes or forces out onto `out`.
@@ -648,20 +636,20 @@ impl Correlator {
         let opener = act.opens();
         let (seq, now) = (self.seq, self.now);
         let at = match self.open.get(&key).copied() {
-            None => self.open_new(key, qid, ev, out),
-            Some(at) => match self.slots[at as usize].held {
-                Held::Live if !(opener && self.open_at(at).has_origin) => at,
-                // A second opening line for an open key: the short queue id was reused (its `removed`
-                // was lost).
-                Held::Live => {
-                    self.close(at, false, out);
-                    self.open_new(key, qid, ev, out)
+            Some(at) if !(opener && self.open_at(at).has_origin) => at,
+            found => {
+                match found {
+                    // A second opening line for an open key: the short queue id was reused (its `removed`
+                    // was lost).
+                    Some(reused) => {
+                        self.close(reused, false, out);
+                    }
+                    // A late line of a message already emitted whole: nothing to add.
+                    None if !opener && self.recently_removed(&key) => return,
+                    None => {}
                 }
-                // A late line of a message already emitted whole: nothing to add.
-                Held::Removed(_) if !opener => return,
-                // The queue id reused within the grace: a new message in the same slot.
-                Held::Removed(_) | Held::Free => self.reopen(at, qid, ev, out),
-            },
+                self.open_new(key, qid, ev, out)
+            }
         };
         self.push_last(TOUCHED, at);
         let o = &mut self.slots[at as usize].open;
@@ -687,15 +675,17 @@ impl Correlator {
         }
     }
 
-    /// Emits a message whose `removed` line (or whole rejection) was read, and keeps its key in its slot
-    /// for the grace period.
+    /// Closes a message whose `removed` line (or whole rejection) was read, and remembers its key for
+    /// the grace period.
     #[inline(never)]
     fn removed(&mut self, at: u32, out: &mut Vec<Message>) {
-        self.emit(at, true, out);
-        self.slots[at as usize].held = Held::Removed(self.seq);
-        self.removed.push_back((self.now, at, self.seq));
-        // Beyond the bound now: log time stands still in a replayed log.
+        let now = self.now;
+        let key = self.close(at, true, out);
+        // Entries past the grace go now rather than at the next stray line, which may be long in coming;
+        // `recently_removed` would drop exactly these first.
         self.prune_removed();
+        self.removed_keys.insert(key.clone(), now);
+        self.removed.push_back((now, key));
     }
 
     #[cold]
@@ -708,7 +698,7 @@ impl Correlator {
     #[cold]
     #[inline(never)]
     fn link_from(&mut self, at: u32, orig_qid: &str, host: Option<&str>) {
-        if let Some(orig) = self.live_at(&Key::new(orig_qid, host)) {
+        if let Some(&orig) = self.open.get(&Key::new(orig_qid, host)) {
             let inherit = Inherit::of(
                 &self.slots[orig as usize].open.m,
                 Link::ContentFilter,
@@ -727,12 +717,6 @@ impl Correlator {
 
     fn open_at(&self, at: u32) -> &Open {
         &self.slots[at as usize].open
-    }
-
-    /// The slot of the open message with this key.
-    fn live_at(&self, key: &Key) -> Option<u32> {
-        let at = *self.open.get(key)?;
-        (self.slots[at as usize].held == Held::Live).then_some(at)
     }
 
     /// Takes a slot out of a list, if it is in it.
@@ -772,43 +756,40 @@ impl Correlator {
         self.last[list] = at;
     }
 
-    /// Frees the slots of removed keys past the grace period, and the oldest beyond the bound of open
-    /// messages: log time stands still in a replayed or concatenated log, and the list must not grow with it.
+    /// Forgets removed keys past the grace period, and the oldest beyond the bound of open messages: log
+    /// time stands still in a replayed or concatenated log, and the list must not grow with it.
     fn prune_removed(&mut self) {
-        while let Some(&(t, at, seq)) = self.removed.front() {
+        while let Some((t, _)) = self.removed.front() {
             if t.saturating_add(REMOVED_GRACE_S) >= self.now
                 && self.removed.len() <= self.limits.open_messages
             {
                 break;
             }
-            self.removed.pop_front();
-            // Unless the slot was reused since (the id opened again, or the slot freed and taken).
-            if self.slots[at as usize].held == Held::Removed(seq) {
-                self.free_slot(at);
+            if let Some((t, k)) = self.removed.pop_front() {
+                // Only if not removed again since (a reused id): the newer entry keeps it.
+                if let Entry::Occupied(e) = self.removed_keys.entry(k) {
+                    if *e.get() == t {
+                        e.remove();
+                    }
+                }
             }
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn recently_removed(&mut self, key: &Key) -> bool {
+        self.prune_removed();
+        self.removed_keys.contains_key(key)
     }
 
     /// Opens a message in a free slot, not yet in the touch order.
     #[inline(never)]
     fn open_new(&mut self, key: Key, qid: &str, ev: &LineEvent<'_>, out: &mut Vec<Message>) -> u32 {
-        while self.live >= self.limits.open_messages && self.first[TOUCHED] != NIL {
+        while self.open.len() >= self.limits.open_messages && self.first[TOUCHED] != NIL {
             self.close(self.first[TOUCHED], false, out);
         }
         let at = self.take_slot(key);
-        self.fill_new(at, qid, ev);
-        at
-    }
-
-    /// Opens a message anew in the slot of a removed one with the same key.
-    #[cold]
-    #[inline(never)]
-    fn reopen(&mut self, at: u32, qid: &str, ev: &LineEvent<'_>, out: &mut Vec<Message>) -> u32 {
-        while self.live >= self.limits.open_messages && self.first[TOUCHED] != NIL {
-            self.close(self.first[TOUCHED], false, out);
-        }
-        self.slots[at as usize].held = Held::Live;
-        self.live += 1;
         self.fill_new(at, qid, ev);
         at
     }
@@ -837,7 +818,7 @@ impl Correlator {
             None => {
                 self.slots.push(Slot {
                     key: Key::default(),
-                    held: Held::Free,
+                    live: false,
                     open: Open::default(),
                 });
                 self.links.push(UNLINKED);
@@ -847,26 +828,16 @@ impl Correlator {
         };
         let s = &mut self.slots[at as usize];
         s.key = key.clone();
-        s.held = Held::Live;
-        self.live += 1;
+        s.live = true;
         self.open.insert(key, at);
         at
-    }
-
-    /// Takes a slot's key out of the table and makes the slot free.
-    fn free_slot(&mut self, at: u32) {
-        let slot = &mut self.slots[at as usize];
-        let key = std::mem::take(&mut slot.key);
-        slot.held = Held::Free;
-        self.open.remove(&key);
-        self.free.push(at);
     }
 
     #[cold]
     #[inline(never)]
     fn link(&mut self, new_qid: &str, host: Option<&str>, inherit: Inherit) {
         let k = Key::new(new_qid, host);
-        if let Some(at) = self.live_at(&k) {
+        if let Some(&at) = self.open.get(&k) {
             self.slots[at as usize].open.m.join(inherit, &mut self.pool);
             return;
         }
@@ -898,31 +869,27 @@ impl Correlator {
         keys
     }
 
-    /// Emits the message in slot `at` and frees the slot.
+    /// Emits the message in slot `at` and frees the slot; gives back its key.
     #[inline(never)]
-    fn close(&mut self, at: u32, complete: bool, out: &mut Vec<Message>) {
-        if self.slots[at as usize].held == Held::Live {
-            self.emit(at, complete, out);
-            self.free_slot(at);
-        }
-    }
-
-    /// Emits the open message in slot `at`, which keeps its key and is left in no list.
-    fn emit(&mut self, at: u32, complete: bool, out: &mut Vec<Message>) {
+    fn close(&mut self, at: u32, complete: bool, out: &mut Vec<Message>) -> Key {
         self.unlink(TOUCHED, at);
         self.unlink(EARLY, at);
-        self.live -= 1;
-        // Moved straight into `out`, leaving the slot's message empty for the next one.
-        out.push(std::mem::take(&mut self.slots[at as usize].open.m));
-        let m = out.last_mut().expect("just pushed");
-        m.complete = complete;
-        m.direction = self.direction(m);
+        let slot = &mut self.slots[at as usize];
+        let key = std::mem::take(&mut slot.key);
+        if std::mem::take(&mut slot.live) {
+            // Moved straight into `out`, leaving the slot's message empty for the next one.
+            out.push(std::mem::take(&mut slot.open.m));
+            self.open.remove(&key);
+            self.free.push(at);
+            let m = out.last_mut().expect("just pushed");
+            m.complete = complete;
+            m.direction = self.direction(m);
+        }
+        key
     }
 
     #[inline(never)]
     fn run_timers(&mut self, out: &mut Vec<Message>) {
-        // Before any look-up at this time: a removed key past its grace no longer swallows lines.
-        self.prune_removed();
         let now = self.now;
         let timeout = i64::try_from(self.limits.message_timeout_s).unwrap_or(i64::MAX);
         while let Some(at) = Some(self.first[TOUCHED]).filter(|&at| at != NIL) {
@@ -1005,7 +972,7 @@ impl Correlator {
     /// The correlation state, for `--state`.
     pub fn export(&self) -> CorrelatorState {
         // The touch list holds exactly the open messages, in the order they would be evicted.
-        let mut live = Vec::with_capacity(self.live);
+        let mut live = Vec::with_capacity(self.open.len());
         let mut at = self.first[TOUCHED];
         while at != NIL {
             let s = &self.slots[at as usize];
@@ -1025,8 +992,7 @@ impl Correlator {
                 .filter_map(|k| Some((k.to_text(), self.pending.get(k)?.clone())))
                 .collect(),
             removed: (self.removed.iter())
-                .filter(|&&(_, at, seq)| self.slots[at as usize].held == Held::Removed(seq))
-                .map(|&(t, at, _)| (t, self.slots[at as usize].key.to_text()))
+                .map(|(t, k)| (*t, k.to_text()))
                 .collect(),
         }
     }
@@ -1065,25 +1031,10 @@ impl Correlator {
             self.pending_order.push_back(k.clone());
             self.pending.insert(k, inherit);
         }
-        for (t, k) in st.removed {
-            let k = Key::of_text(&k);
-            // An id removed and open again: the open message stands; removed twice: the later entry.
-            match self
-                .open
-                .get(&k)
-                .map(|&at| (at, self.slots[at as usize].held))
-            {
-                Some((_, Held::Live)) => continue,
-                Some((at, _)) => self.free_slot(at),
-                None => {}
-            }
-            let at = self.take_slot(k);
-            self.live -= 1;
-            // Each entry its own sequence number, below any line to come.
-            self.seq += 1;
-            self.slots[at as usize].held = Held::Removed(self.seq);
-            self.removed.push_back((t, at, self.seq));
-        }
+        self.removed = (st.removed.into_iter())
+            .map(|(t, k)| (t, Key::of_text(&k)))
+            .collect();
+        self.removed_keys = self.removed.iter().map(|(t, k)| (k.clone(), *t)).collect();
     }
 }
 
@@ -1857,8 +1808,9 @@ mod tests {
             assert_eq!(feed_all(&mut c, &lines).len(), 1);
         }
         assert!(c.removed.len() <= 11, "{}", c.removed.len());
-        assert!(c.open.len() <= 11, "{}", c.open.len());
-        assert!(c.slots.len() <= 12, "{}", c.slots.len());
+        assert!(c.removed_keys.len() <= 11, "{}", c.removed_keys.len());
+        // A removed key holds no slot: the slots are only ever as many as messages open at once.
+        assert_eq!(c.slots.len(), 1);
     }
 
     #[test]

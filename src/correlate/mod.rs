@@ -1098,7 +1098,8 @@ impl Default for Acts {
 }
 
 impl Acts {
-    fn of(&mut self, kind: &str) -> Act {
+    /// The Act of `kind`. A `'static` text, because an address stands for one text only while it lives.
+    fn of(&mut self, kind: &'static str) -> Act {
         let (at, len) = (kind.as_ptr() as usize, kind.len());
         let entry = &mut self.0[(at ^ at >> 5 ^ len) % 32];
         if entry.0 != at || entry.1 != len {

@@ -418,8 +418,8 @@ impl Key {
             return Key::packed(qid.as_bytes(), host.as_bytes());
         }
         let mut text = [0; 40];
-        put_short(&mut text, 0, qid.as_bytes());
-        put_short(&mut text, qid.len() + 1, host.as_bytes());
+        text[..qid.len()].copy_from_slice(qid.as_bytes());
+        text[qid.len() + 1..len].copy_from_slice(host.as_bytes());
         Key::inline(text, len)
     }
 
@@ -494,27 +494,6 @@ fn le128(s: &[u8]) -> u128 {
         8..=16 => word(0) | word(n - 8) << ((n - 8) * 8),
         4..=7 => half(0) | half(n - 4) << ((n - 4) * 8),
         _ => (s.iter().rev()).fold(0, |v, &b| v << 8 | u128::from(b)),
-    }
-}
-
-/// Copies `src` into `dst` at `at` (the caller has checked that it fits). Queue ids and host names are
-/// 4 to 16 bytes long: two fixed-size copies that overlap are a few moves, where a copy of a length known
-/// only at run time is a call into the C library's `memcpy` (two per line, for the key).
-fn put_short(dst: &mut [u8; 40], at: usize, src: &[u8]) {
-    let n = src.len();
-    let Some(to) = dst.get_mut(at..at + n) else {
-        return;
-    };
-    match n {
-        8..=16 => {
-            to[..8].copy_from_slice(&src[..8]);
-            to[n - 8..].copy_from_slice(&src[n - 8..]);
-        }
-        4..=7 => {
-            to[..4].copy_from_slice(&src[..4]);
-            to[n - 4..].copy_from_slice(&src[n - 4..]);
-        }
-        _ => to.copy_from_slice(src),
     }
 }
 
@@ -1277,8 +1256,7 @@ impl<'e, 'a> Fields<'e, 'a> {
         };
         for (i, (name, _)) in ev.fields.iter().enumerate() {
             let (known, place) = BY_HASH[name_hash(name.as_bytes())];
-            // The parsers' names are the same literals, so nearly always the same address.
-            if place == 0 || !(std::ptr::eq(known, *name) || known == *name) {
+            if place == 0 || known != *name {
                 continue;
             }
             let slot = usize::from(place - 1);
@@ -1508,7 +1486,7 @@ fn delivery<'e>(
     r.dest_port = int(f.dest_port()).and_then(|p| u16::try_from(p).ok());
     r.delay = f.delay().and_then(Value::as_f64);
     pool.assign(&mut r.response, Role::Response, text(f.additional_info()));
-    // The line's sequence number and time, which `touch` has just set.
+    // The line's sequence number and time, which `Open::stamp` has just set.
     o.last_delivery = Some((o.touch, o.last_secs));
     if let (Some(next), Status::Sent) = (text(f.queued_as()), status) {
         // A local agent's: over SMTP the text is the next server's, whatever it says.

@@ -122,6 +122,34 @@ fn lines_out_of_order_within_a_second_still_make_one_message() {
 }
 
 #[test]
+fn a_log_replayed_while_its_time_stands_still_gives_every_message_again() {
+    // The same log twice, as a replay or a concatenation does it: the second copy reuses every queue id
+    // within the grace after its `removed`. The bounce notification has no client or pickup line; its
+    // first line is cleanup's, which is never a late line of a message already removed.
+    let once = fixture("alias-bounce.log");
+    let twice = [once.as_slice(), once.as_slice()].concat();
+    let (one, two) = (
+        messages(&once, Limits::default()),
+        messages(&twice, Limits::default()),
+    );
+    assert_eq!(one.len(), 2, "{one:?}");
+    assert_eq!(two.len(), 4, "{two:?}");
+    let ndrs = by_qid(&two, "2D3E4F5A6B");
+    assert_eq!(ndrs.len(), 2, "{two:?}");
+    for ndr in ndrs {
+        assert_eq!(
+            (
+                ndr["complete"].as_bool(),
+                ndr["link"].as_str(),
+                ndr["bytes"].as_i64()
+            ),
+            (Some(true), Some("bounce"), Some(5100))
+        );
+        assert_eq!(recipient(ndr, "list@sender.example")["status"], "sent");
+    }
+}
+
+#[test]
 fn a_reused_short_queue_id_starts_a_new_message() {
     let ms = messages(&fixture("reuse.log"), Limits::default());
     let all = by_qid(&ms, "1A2B3C4D5E");

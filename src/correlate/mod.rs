@@ -624,7 +624,7 @@ impl Correlator {
                         self.close(reused, false, out);
                     }
                     // A late line of a message already emitted whole: nothing to add.
-                    None if !opener && self.recently_removed(&key) => return,
+                    None if !act.writes_file() && self.recently_removed(&key) => return,
                     None => {}
                 }
                 self.open_new(key, qid, ev, out)
@@ -1110,6 +1110,21 @@ impl Act {
     /// A line that opens a message (a second one means the queue id was reused).
     fn opens(self) -> bool {
         matches!(self, Act::Client | Act::Pickup)
+    }
+
+    /// A line logged while the queue file is being written (smtpd, pickup, cleanup), so never a late line
+    /// of a message already removed: after a recent `removed`, it starts a new message with the queue id.
+    /// A bounce notification's first line is cleanup's; a replayed log reuses every queue id at once.
+    fn writes_file(self) -> bool {
+        matches!(
+            self,
+            Act::Client
+                | Act::Pickup
+                | Act::MessageId
+                | Act::HeaderWarning
+                | Act::CleanupReject
+                | Act::MilterReject
+        )
     }
 }
 

@@ -109,7 +109,7 @@ impl Sink for Events {
                 .fields
                 .iter()
                 .map(|(name, value)| wit::Field {
-                    name: (*name).to_owned(),
+                    name: name.as_str().to_owned(),
                     value: match value {
                         Value::Str(s) => wit::FieldValue::Text(s.to_string()),
                         Value::Int(n) => wit::FieldValue::Integer(*n),

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::config::{Config, ConfigError};
 use crate::correlate::{Correlator, Message};
-use crate::event::{Field, LineEvent, Value};
+use crate::event::{Field, LineEvent, Name, Value};
 use crate::exabeam;
 use crate::input::{LineSplitter, MAX_LINE};
 use crate::output::Sink;
@@ -160,7 +160,7 @@ impl Engine {
         let mut ev = self.fields.parse(&text, envelope.as_ref(), &mut self.clock);
         if dropped > 0 {
             ev.put_owned(
-                "additional_info",
+                Name::additional_info,
                 format!(
                     "line of {} bytes cut to its first {MAX_LINE} bytes",
                     line.len() + dropped
@@ -168,7 +168,7 @@ impl Engine {
             );
         } else if text.len() > MAX_PARSED {
             ev.put_owned(
-                "additional_info",
+                Name::additional_info,
                 format!(
                     "fields read from the first {MAX_PARSED} bytes of {}",
                     text.len()

@@ -54,8 +54,82 @@ impl<'a> Value<'a> {
     }
 }
 
-/// A named field of the common information model (`src_ip`, `dest_email_address`, ...).
-pub type Field<'a> = (&'static str, Value<'a>);
+/// Declares [`Name`]: one variant per field name, spelled as the output writes it.
+macro_rules! names {
+    ($($name:ident),+ $(,)?) => {
+        /// The name of a field of the common information model (`src_ip`, `dest_email_address`, ...), as one
+        /// byte: parsers push it, and later stages find a field by comparing a byte or by indexing a table,
+        /// never by comparing text. Variants are spelled as the output writes them.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum Name {
+            $($name,)+
+        }
+
+        /// Number of [`Name`]s.
+        pub const NAMES: usize = [$(stringify!($name),)+].len();
+
+        impl Name {
+            /// Every name, in declaration order (`Name::ALL[n as usize] == n`).
+            pub const ALL: [Name; NAMES] = [$(Name::$name,)+];
+            const TEXT: [&'static str; NAMES] = [$(stringify!($name),)+];
+        }
+    };
+}
+
+names! {
+    // SMTP client (smtpd, postscreen, cleanup origin).
+    src_host, src_ip, src_port, orig_client,
+    // Remote server (smtp/lmtp relay, `connect to`).
+    dest_host, dest_ip, dest_port, relay,
+    // Envelope sender and recipients.
+    sender, email_address, email_domain, dest_email_address, dest_email_domain, dest_user, email_recipients,
+    orig_to,
+    // SASL and TLS.
+    sasl_method, sasl_sender, user, tls_protocol, tls_cipher, tls_trust, tls_features,
+    // Outcome.
+    result, dsn, additional_info, severity,
+    // SMTP session and rejects.
+    reject_code, reject_dsn, smtp_command, helo, proto,
+    // Timing and size.
+    delay, delays, conn_use, bytes, num_recipients, num_messages,
+    // Cleanup.
+    internet_message_id, header_name, header_value, email_subject, file_name,
+    // Links between queue files.
+    orig_queue_id, queued_as, ndr_queue_id,
+    // Counters (anvil statistics, smtpd rate limits).
+    count, interval, service,
+    // DNSBL.
+    dnsbl_domain, dnsbl_rank,
+    // Local submission.
+    uid,
+    // master, postfix(1), postsuper and the other tools.
+    child_pid, exit_status, signal, process_path, process_limit, config_dir, parameter, version, file_path,
+    line_number, map_name, map_key,
+}
+
+impl Name {
+    /// The name as the output writes it.
+    #[inline]
+    pub fn as_str(self) -> &'static str {
+        Name::TEXT[self as usize]
+    }
+
+    /// The name spelled `text`, if there is one (for configuration and tests; parsers use the variants).
+    pub fn of(text: &str) -> Option<Name> {
+        Name::ALL.into_iter().find(|n| n.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A named field of the common information model.
+pub type Field<'a> = (Name, Value<'a>);
 
 /// A rule that fired on a record (filled by the rules stage; empty until then).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -105,17 +179,6 @@ pub struct LineEvent<'a> {
     pub tags: Vec<Tag>,
 }
 
-/// Whether two field names are equal; cheap when they are the same literal or differ in length or first
-/// byte, which is nearly always (lookups by name run several times per line).
-#[inline]
-pub fn same_name(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && (std::ptr::eq(a.as_ptr(), b.as_ptr())
-            || (a.as_bytes().first() == b.as_bytes().first()
-                && a.as_bytes().last() == b.as_bytes().last()
-                && a == b))
-}
-
 /// Kind of a line that is not a Postfix line at all.
 pub const NOT_POSTFIX: &str = "not-postfix";
 /// Kind of a Postfix line whose message is not recognised.
@@ -142,52 +205,49 @@ impl<'a> LineEvent<'a> {
     }
 
     /// The first value of the field `name`.
-    pub fn get(&self, name: &str) -> Option<&Value<'a>> {
-        self.fields
-            .iter()
-            .find(|(n, _)| same_name(n, name))
-            .map(|(_, v)| v)
+    pub fn get(&self, name: Name) -> Option<&Value<'a>> {
+        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     /// The first value of the field `name` as text.
-    pub fn get_str(&self, name: &str) -> Option<&str> {
+    pub fn get_str(&self, name: Name) -> Option<&str> {
         self.get(name).and_then(Value::as_str)
     }
 
     /// The first value of the field `name` as an integer.
-    pub fn get_int(&self, name: &str) -> Option<i64> {
+    pub fn get_int(&self, name: Name) -> Option<i64> {
         self.get(name).and_then(Value::as_int)
     }
 
     /// Adds a text field borrowed from the line.
-    pub fn put(&mut self, name: &'static str, value: &'a str) {
+    pub fn put(&mut self, name: Name, value: &'a str) {
         self.fields.push((name, Value::Str(Cow::Borrowed(value))));
     }
 
     /// Adds a text field that is not a slice of the line (decoded, unescaped).
-    pub fn put_owned(&mut self, name: &'static str, value: String) {
+    pub fn put_owned(&mut self, name: Name, value: String) {
         self.fields.push((name, Value::Str(Cow::Owned(value))));
     }
 
     /// Adds an integer field.
-    pub fn put_int(&mut self, name: &'static str, value: i64) {
+    pub fn put_int(&mut self, name: Name, value: i64) {
         self.fields.push((name, Value::Int(value)));
     }
 
     /// Adds a decimal field.
-    pub fn put_float(&mut self, name: &'static str, value: f64) {
+    pub fn put_float(&mut self, name: Name, value: f64) {
         self.fields.push((name, Value::Float(value)));
     }
 
     /// Adds `name` from decimal text when it parses as a whole number; otherwise the field is left out.
-    pub fn put_int_text(&mut self, name: &'static str, text: &str) {
+    pub fn put_int_text(&mut self, name: Name, text: &str) {
         if let Ok(n) = text.parse::<i64>() {
             self.put_int(name, n);
         }
     }
 
     /// Adds `name` from decimal text when it parses as a finite number; otherwise the field is left out.
-    pub fn put_float_text(&mut self, name: &'static str, text: &str) {
+    pub fn put_float_text(&mut self, name: Name, text: &str) {
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => self.put_float(name, f),
             _ => {}

@@ -6,7 +6,7 @@
 //! RFC 5424 or JSON-wrapped line is taken by the same parser as its RFC 3164 twin. The fields are the
 //! grammar's own, extracted correctly where Exabeam's regexes go wrong (`rules.md` E.1).
 
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 use crate::postfix::lex;
 
 /// `postfix-postfix-str-email-send-fail-deliveryfailure`: an smtp line quoting a remote reply.
@@ -30,7 +30,11 @@ const NET_FAIL: (&str, &str) = ("network-traffic:fail", "network-connection-fail
 pub fn classify(ev: &mut LineEvent<'_>, message: &str) {
     let kind = ev.kind;
     let delivery = kind.ends_with(".delivery") || kind == "qmgr.expired";
-    let result = if delivery { ev.get_str("result") } else { None };
+    let result = if delivery {
+        ev.get_str(Name::result)
+    } else {
+        None
+    };
     let labels = if ev.daemon == Some("smtp") && lex::find(message, "] said:").is_some() {
         Some((DELIVERY_FAILURE, SEND_FAIL))
     } else if result == Some("deferred") {
@@ -39,11 +43,11 @@ pub fn classify(ev: &mut LineEvent<'_>, message: &str) {
         Some((CONNECTION_FAIL, NET_FAIL))
     } else if kind == "cleanup.header-warning"
         && ev
-            .get_str("header_name")
+            .get_str(Name::header_name)
             .is_some_and(|h| h.eq_ignore_ascii_case("subject"))
     {
         Some((EMAIL_SUBJECT, SEND_OK))
-    } else if result == Some("sent") && ev.get_str("dsn").is_some_and(|d| d.starts_with("2.")) {
+    } else if result == Some("sent") && ev.get_str(Name::dsn).is_some_and(|d| d.starts_with("2.")) {
         Some((EMAIL_SENT, SEND_OK))
     } else if kind == "qmgr.queued" {
         Some((EMAIL_QUEUE, SEND_OK))

@@ -14,7 +14,7 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use postfix_enrich::event::{LineEvent, UNKNOWN};
+use postfix_enrich::event::{LineEvent, Name, UNKNOWN};
 use postfix_enrich::input::MAX_LINE;
 use postfix_enrich::{Format, NdjsonSink, Sink};
 use wasmtime::component::{Component, Linker, ResourceAny, ResourceTable};
@@ -491,7 +491,7 @@ impl<W: Write> Stream<W> {
         let mut ev = LineEvent::new(&raw);
         ev.kind = UNKNOWN;
         ev.put_owned(
-            "additional_info",
+            Name::additional_info,
             format!("the postfix-enrich component trapped on this line ({why}) and was restarted; the messages it held open were lost"),
         );
         self.notes.line(&ev);

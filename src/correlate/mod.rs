@@ -21,7 +21,7 @@ use std::collections::{HashMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
-use crate::event::{LineEvent, Tag, Value};
+use crate::event::{LineEvent, Name, Tag, Value, NAMES};
 use crate::hash::FxBuild;
 use crate::net::IpNet;
 use crate::postfix::lex;
@@ -556,7 +556,6 @@ pub struct Correlator {
     now: i64,
     seq: u64,
     pool: Pool,
-    layouts: Layouts,
     acts: Acts,
 }
 
@@ -583,7 +582,6 @@ impl Correlator {
             now: i64::MIN,
             seq: 0,
             pool: Pool::default(),
-            layouts: Layouts::default(),
             acts: Acts::default(),
         }
     }
@@ -636,7 +634,7 @@ impl Correlator {
         let effect = match act {
             Act::Touch => Effect::None,
             _ => {
-                let f = Fields::of(ev, act, &mut self.layouts);
+                let f = Fields::of(ev);
                 apply(o, ev, act, &f, &self.filter_relays, &mut self.pool)
             }
         };
@@ -1061,9 +1059,6 @@ enum Act {
     Touch,
 }
 
-/// Number of [`Act`]s.
-const ACTS: usize = Act::Touch as usize + 1;
-
 /// The [`Act`]s of the kinds seen, by the address and length of the kind's text: kinds are the parsers'
 /// literals, so a line's kind is matched against the names only when its literal is new to its entry, where
 /// matching every line cost a string comparison or several, with branches that change from line to line.
@@ -1131,28 +1126,19 @@ impl Act {
 /// A field of the line, if it has one of that name.
 type Found<'e, 'a> = Option<&'e Value<'a>>;
 
-/// The fields correlation reads, found in one pass over the line's fields rather than one scan per name.
-/// Each is the position (plus one; 0 for none) of the first field of its name, as [`LineEvent::get`] would
-/// find it: a few bytes to clear per line rather than a pointer per name.
+/// The line's fields by name: the position (plus one; 0 for none) of the first field of each name, as
+/// [`LineEvent::get`] would find it, found in one pass over the fields rather than one scan per name.
 struct Fields<'e, 'a> {
     ev: &'e LineEvent<'a>,
-    at: [u8; FIELDS],
+    at: [u8; NAMES],
 }
 
-/// Names the fields [`Fields`] finds: one accessor each, its place in [`Fields::at`], and its entry in
-/// [`BY_HASH`].
+/// Names the fields correlation reads: one accessor each.
 macro_rules! fields {
     ($($name:ident),* $(,)?) => {
-        #[allow(non_camel_case_types)]
-        #[derive(Clone, Copy)]
-        enum F {
-            $($name),*
-        }
-        const FIELDS: usize = [$(F::$name),*].len();
-        const NAMES: [(&str, F); FIELDS] = [$((stringify!($name), F::$name)),*];
         impl<'e, 'a> Fields<'e, 'a> {
             $(fn $name(&self) -> Found<'e, 'a> {
-                self.get(F::$name)
+                self.get(Name::$name)
             })*
         }
     };
@@ -1186,105 +1172,23 @@ fields! {
     queued_as,
 }
 
-/// The entry of a field name in [`BY_HASH`]: a multiplicative hash of its length and three of its bytes.
-/// The multiplier was searched for so that the names [`Fields`] finds fall in different entries; building
-/// the table checks it, at compile time.
-const fn name_hash(name: &[u8]) -> usize {
-    let n = name.len();
-    if n == 0 {
-        return 0;
-    }
-    let sig = n as u32
-        | (name[0] as u32) << 8
-        | (name[n - 1] as u32) << 16
-        | (name[n.saturating_sub(4)] as u32) << 24;
-    (sig.wrapping_mul(0x0a1a_7c87) >> 26) as usize
-}
-
-/// The names [`Fields`] finds, by [`name_hash`], each with its place in [`Fields::at`] plus one (0: none).
-/// One look-up and one comparison per field of a line, where a `match` on the names compiled to a jump
-/// table whose target changes from field to field: an indirect jump mispredicted about four times a line.
-const BY_HASH: [(&str, u8); 64] = {
-    let mut table = [("", 0u8); 64];
-    let mut i = 0;
-    while i < FIELDS {
-        let (name, f) = NAMES[i];
-        let h = name_hash(name.as_bytes());
-        assert!(
-            table[h].1 == 0,
-            "two field names in one entry: choose another multiplier"
-        );
-        table[h] = (name, f as u8 + 1);
-        i += 1;
-    }
-    table
-};
-
-/// Where [`Fields`] found its names in the latest line of each [`Act`]. Lines of one kind come with the same
-/// names in the same order, as the same literals of their parser: checking a line's names against the
-/// latest by address and length is a few predictable comparisons, where finding them costs a look-up each.
-#[derive(Debug, Default)]
-struct Layouts([Layout; ACTS]);
-
-#[derive(Debug, Default)]
-struct Layout {
-    /// Address and length of each name of the line, in order.
-    names: Vec<(usize, usize)>,
-    at: [u8; FIELDS],
-}
-
-impl Layout {
-    fn fits(&self, ev: &LineEvent<'_>) -> bool {
-        self.names.len() == ev.fields.len()
-            && (self.names.iter().zip(&ev.fields))
-                .all(|(&(p, l), (n, _))| p == n.as_ptr() as usize && l == n.len())
-    }
-}
-
 impl<'e, 'a> Fields<'e, 'a> {
-    /// The fields of `ev`, a line of `act`: as the latest line of `act` had them when it had the same
-    /// names, else found anew (and remembered).
+    /// The fields of `ev`, by name.
     #[inline(always)]
-    fn of(ev: &'e LineEvent<'a>, act: Act, layouts: &mut Layouts) -> Fields<'e, 'a> {
-        let layout = &mut layouts.0[act as usize];
-        if layout.fits(ev) {
-            return Fields { ev, at: layout.at };
-        }
-        let f = Fields::find(ev);
-        layout.names.clear();
-        (layout.names).extend(
-            ev.fields
-                .iter()
-                .map(|(n, _)| (n.as_ptr() as usize, n.len())),
-        );
-        layout.at = f.at;
-        f
-    }
-
-    /// The fields of `ev`, found one by one.
-    #[cold]
-    #[inline(never)]
-    fn find(ev: &'e LineEvent<'a>) -> Fields<'e, 'a> {
-        let mut f = Fields {
-            ev,
-            at: [0; FIELDS],
-        };
-        for (i, (name, _)) in ev.fields.iter().enumerate() {
-            let (known, place) = BY_HASH[name_hash(name.as_bytes())];
-            if place == 0 || known != *name {
-                continue;
-            }
-            let slot = usize::from(place - 1);
-            // Past 254 fields a field reads as absent rather than as another.
-            if f.at[slot] == 0 {
-                f.at[slot] = u8::try_from(i + 1).unwrap_or(0);
-            }
+    fn of(ev: &'e LineEvent<'a>) -> Fields<'e, 'a> {
+        // Filled in place: positions written byte by byte and then moved as a whole would be read back
+        // in words before the bytes reached the cache, a stall of a few dozen cycles.
+        let mut f = Fields { ev, at: [0; NAMES] };
+        // Backwards, so that the first field of a name is the one left, and without a branch on the names.
+        for (i, (name, _)) in ev.fields.iter().enumerate().rev() {
+            // Past 255 fields a field reads as absent rather than as another.
+            f.at[*name as usize] = u8::try_from(i + 1).unwrap_or(0);
         }
         f
     }
 
-    fn get(&self, field: F) -> Found<'e, 'a> {
-        match self.at[field as usize] {
+    fn get(&self, name: Name) -> Found<'e, 'a> {
+        match self.at[name as usize] {
             0 => None,
             i => self.ev.fields.get(usize::from(i) - 1).map(|(_, v)| v),
         }

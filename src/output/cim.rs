@@ -1,7 +1,7 @@
 //! The `cim` format: the record shapes of `output.md`, field names of the Exabeam common information model.
 
 use crate::correlate::Message;
-use crate::event::{same_name, LineEvent, Tag, Value};
+use crate::event::{LineEvent, Tag, Value, NAMES};
 use crate::json;
 use crate::time::Timestamp;
 
@@ -49,20 +49,15 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
     opt_plain(out, ev.activity_type);
     member!(out, "event_type");
     opt_plain(out, ev.event_type);
-    // The first value of a name wins; a module never means to write a key twice. A bit per name seen so far
-    // (by a hash of it) spares comparing each name with all the earlier ones: only a name whose bit is already
-    // set can be a repeat.
-    let mut seen = 0u64;
-    for (i, (name, value)) in ev.fields.iter().enumerate() {
-        let bit = name_bit(name);
-        if seen & bit != 0 && ev.fields[..i].iter().any(|(n, _)| same_name(n, name)) {
+    // The first value of a name wins; a module never means to write a key twice.
+    let mut seen = 0u128;
+    for (name, value) in &ev.fields {
+        let bit = 1u128 << (*name as usize);
+        if seen & bit != 0 {
             continue;
         }
         seen |= bit;
-        if same_name(name, "message_id") {
-            continue;
-        }
-        json::key(out, name);
+        json::key(out, name.as_str());
         match value {
             Value::Str(s) => line.string(out, s),
             Value::Int(n) => json::int(out, *n),
@@ -73,17 +68,8 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
     out.push('}');
 }
 
-/// One of 64 bits for a field name, from its length and last two bytes (which tell apart `src_host` and
-/// `src_port`, `dest_ip` and `dest_host`, ...).
-#[inline]
-fn name_bit(name: &str) -> u64 {
-    let h = match name.as_bytes() {
-        [.., a, b] => usize::from(*a) * 3 + usize::from(*b) * 5,
-        [b] => usize::from(*b),
-        [] => 0,
-    } + name.len() * 7;
-    1 << (h % 64)
-}
+// One bit per name in `write_line`'s set of names written.
+const _: () = assert!(NAMES <= 128);
 
 /// The raw text of a line record, and whether it was written without escapes.
 struct Line<'a> {
@@ -255,10 +241,11 @@ pub fn write_message(out: &mut String, m: &Message) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Name;
 
     const RAW: &str = "Jun 10 06:27:30 gds39d postfix/smtp[5530]: 3C2A5A0: to=<a@b.cz>, relay=mx.b.cz[1.2.3.4]:25, delay=0.5, dsn=2.0.0, status=sent (250 ok)";
 
-    fn line(fields: Vec<(&'static str, Value<'static>)>) -> String {
+    fn line(fields: Vec<(Name, Value<'static>)>) -> String {
         let mut ev = LineEvent::new(RAW);
         ev.fields = fields;
         let mut out = String::new();
@@ -300,13 +287,11 @@ mod tests {
 
     #[test]
     fn the_first_value_of_a_name_wins() {
-        // The repeat is a copy of the name at another address, as a module elsewhere might hold it.
-        let again: &'static str = String::from("dest_host").leak();
         let out = line(vec![
-            ("dest_host", s("mx.b.cz")),
-            ("dest_port", Value::Int(25)),
-            (again, s("other")),
-            ("dest_port", Value::Int(26)),
+            (Name::dest_host, s("mx.b.cz")),
+            (Name::dest_port, Value::Int(25)),
+            (Name::dest_host, s("other")),
+            (Name::dest_port, Value::Int(26)),
         ]);
         assert!(
             out.contains(r#","dest_host":"mx.b.cz","dest_port":25,"tags""#),
@@ -317,52 +302,22 @@ mod tests {
     }
 
     #[test]
-    fn names_that_share_a_bit_are_all_written() {
-        let names = [
-            "additional_info",
-            "bytes",
-            "conn_use",
-            "delay",
-            "delays",
-            "dest_email_address",
-            "dest_email_domain",
-            "dest_host",
-            "dest_ip",
-            "dest_port",
-            "dsn",
-            "email_address",
-            "helo",
-            "orig_to",
-            "proto",
-            "queued_as",
-            "relay",
-            "result",
-            "sender",
-            "src_host",
-            "src_ip",
-            "src_port",
-            "user",
-        ];
-        let (a, b) = names
-            .iter()
-            .flat_map(|a| names.iter().map(move |b| (*a, *b)))
-            .find(|(a, b)| a != b && name_bit(a) == name_bit(b))
-            .expect("two names of the same bit");
-        let out = line(vec![(a, s("x")), (b, s("y")), (a, s("z"))]);
-        assert!(
-            out.contains(&format!(r#","{a}":"x","{b}":"y","tags""#)),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn message_id_is_never_written_from_fields() {
-        let mut ev = LineEvent::new(RAW);
-        ev.queue_id = Some("3C2A5A0");
-        ev.fields = vec![("message_id", s("forged")), ("dsn", s("2.0.0"))];
-        let mut out = String::new();
-        write_line(&mut out, &ev);
-        assert!(out.contains(r#""message_id":"3C2A5A0""#), "{out}");
-        assert!(!out.contains("forged"), "{out}");
+    fn every_name_is_written_once_and_as_spelled() {
+        // One field of each name, then each again: the set of names written must tell all of them apart.
+        let once = Name::ALL.map(|n| (n, s("first")));
+        let again = Name::ALL.map(|n| (n, s("again")));
+        let out = line(once.into_iter().chain(again).collect());
+        for n in Name::ALL {
+            assert_eq!(
+                out.matches(&format!(r#","{n}":"first""#)).count(),
+                1,
+                "{n}: {out}"
+            );
+        }
+        assert!(!out.contains("again"), "{out}");
+        // Spelled as the output contract names them.
+        assert_eq!(Name::dest_email_address.as_str(), "dest_email_address");
+        assert_eq!(Name::of("src_ip"), Some(Name::src_ip));
+        assert_eq!(Name::of("message_id"), None);
     }
 }

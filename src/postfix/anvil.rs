@@ -11,7 +11,7 @@
 
 use super::lex::{self, QueueId};
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises an `anvil` message; see the module docs for the shapes.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -21,8 +21,8 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     let r = m.body.strip_prefix("statistics: max ")?;
     if let Some(r) = r.strip_prefix("cache size ") {
         let (n, at) = r.split_once(" at ")?;
-        ev.put_int("count", lex::int(n)?);
-        ev.put("additional_info", at);
+        ev.put_int(Name::count, lex::int(n)?);
+        ev.put(Name::additional_info, at);
         return Some("anvil.cache-size");
     }
     let (name, r) = r.split_once(' ')?;
@@ -31,7 +31,7 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
             return None;
         }
         let (n, r) = r.split_once(" for (")?;
-        ev.put_int("count", lex::int(n)?);
+        ev.put_int(Name::count, lex::int(n)?);
         ("anvil.connection-count", r)
     } else {
         let r = r.strip_prefix("rate ")?;
@@ -46,17 +46,17 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         };
         let (rate, r) = r.split_once(" for (")?;
         let (n, unit) = rate.split_once('/')?;
-        ev.put_int("count", lex::int(n)?);
-        ev.put("interval", unit);
+        ev.put_int(Name::count, lex::int(n)?);
+        ev.put(Name::interval, unit);
         (kind, r)
     };
     let (ident, at) = r.split_once(") at ")?;
     let (service, client) = split_ident(ident);
-    ev.put("service", service);
+    ev.put(Name::service, service);
     if let Some(ip) = client {
-        ev.put("src_ip", ip);
+        ev.put(Name::src_ip, ip);
     }
-    ev.put("additional_info", at);
+    ev.put(Name::additional_info, at);
     Some(kind)
 }
 
@@ -81,6 +81,7 @@ fn split_ident(ident: &str) -> (&str, Option<&str>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::event::Name;
     use crate::postfix::smtpd::testing::{exact, framed, parse, V::*};
 
     #[test]
@@ -131,18 +132,18 @@ mod tests {
         );
         assert_eq!(ev.daemon, Some("anvil"));
         assert_eq!(
-            (ev.get_str("service"), ev.get_str("src_ip")),
+            (ev.get_str(Name::service), ev.get_str(Name::src_ip)),
             (Some("smtpd"), Some("2604:8d00:0:1::3"))
         );
         let ev = parse("statistics: max connection rate 1/2h for (127.0.0.1:2525:127.0.0.1) at Oct 26 18:13:50");
         assert_eq!(
-            (ev.get_str("service"), ev.get_str("src_ip")),
+            (ev.get_str(Name::service), ev.get_str(Name::src_ip)),
             (Some("127.0.0.1:2525"), Some("127.0.0.1"))
         );
         let ev =
             parse("statistics: max connection rate 1/60s for (smtp:unknown) at Sep 7 07:14:19");
         assert_eq!(
-            (ev.get_str("service"), ev.get_str("src_ip")),
+            (ev.get_str(Name::service), ev.get_str(Name::src_ip)),
             (Some("smtp"), None)
         );
     }

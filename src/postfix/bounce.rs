@@ -14,7 +14,7 @@ use super::common;
 use super::delivery::{self, kind};
 use super::lex::{self, QueueId};
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 macro_rules! k {
     ($m:expr, $suffix:literal) => {
@@ -37,8 +37,8 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
             if !is_queue_id(id) {
                 return None;
             }
-            ev.put("ndr_queue_id", id);
-            ev.put("additional_info", what);
+            ev.put(Name::ndr_queue_id, id);
+            ev.put(Name::additional_info, what);
             return k!(m, "notification");
         }
     }
@@ -47,7 +47,7 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         lex::split_queue_id(rest)
     {
         ev.queue_id = Some(id);
-        ev.put("severity", level);
+        ev.put(Name::severity, level);
         return k!(m, "postmaster-discarded");
     }
     // `append file defer 3lyw0Z2NdSz2xGb: No space left on device` (global/bounce_log.c's log files).
@@ -63,9 +63,9 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         return None;
     }
     ev.queue_id = Some(id);
-    ev.put("severity", level);
-    ev.put("service", service);
-    ev.put("additional_info", reason);
+    ev.put(Name::severity, level);
+    ev.put(Name::service, service);
+    ev.put(Name::additional_info, reason);
     k!(m, "file-error")
 }
 
@@ -77,15 +77,16 @@ fn is_queue_id(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::delivery::testing::line;
+    use crate::event::Name;
 
     #[test]
     fn sender_non_delivery() {
         let ev = line("Dec 29 03:03:48 mail postfix/bounce[9321]: 732BB407C3: sender non-delivery notification: 5DE184083C");
         assert_eq!(ev.kind, "bounce.notification");
         assert_eq!(ev.queue_id, Some("732BB407C3"));
-        assert_eq!(ev.get_str("ndr_queue_id"), Some("5DE184083C"));
+        assert_eq!(ev.get_str(Name::ndr_queue_id), Some("5DE184083C"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("sender non-delivery notification")
         );
     }
@@ -95,7 +96,7 @@ mod tests {
         let ev = line("2013 Jun 10 07:59:58.123 gds39d postfix/bounce[23129]: 28DF8C2C113XXXX: sender non-delivery notificationXXXX: 35B20C2C115");
         assert_eq!(ev.kind, "bounce.notification");
         assert_eq!(ev.queue_id, Some("28DF8C2C113XXXX"));
-        assert_eq!(ev.get_str("ndr_queue_id"), Some("35B20C2C115"));
+        assert_eq!(ev.get_str(Name::ndr_queue_id), Some("35B20C2C115"));
     }
 
     #[test]
@@ -120,8 +121,8 @@ mod tests {
             let ev = line(text);
             assert_eq!(ev.kind, "bounce.notification", "{text}");
             assert_eq!(ev.daemon, Some("bounce"));
-            assert_eq!(ev.get_str("ndr_queue_id"), Some(id));
-            assert_eq!(ev.get_str("additional_info"), Some(what));
+            assert_eq!(ev.get_str(Name::ndr_queue_id), Some(id));
+            assert_eq!(ev.get_str(Name::additional_info), Some(what));
         }
     }
 
@@ -130,7 +131,7 @@ mod tests {
         let ev = line("sender non-delivery notification: 3mKxYH0vl4z7sWS");
         assert_eq!(ev.kind, "bounce.notification");
         assert_eq!(ev.queue_id, None);
-        assert_eq!(ev.get_str("ndr_queue_id"), Some("3mKxYH0vl4z7sWS"));
+        assert_eq!(ev.get_str(Name::ndr_queue_id), Some("3mKxYH0vl4z7sWS"));
     }
 
     #[test]
@@ -138,10 +139,10 @@ mod tests {
         let ev = line("fatal: append file defer 3lyw0Z2NdSz2xGb: No space left on device");
         assert_eq!(ev.kind, "bounce.file-error");
         assert_eq!(ev.queue_id, Some("3lyw0Z2NdSz2xGb"));
-        assert_eq!(ev.get_str("severity"), Some("fatal"));
-        assert_eq!(ev.get_str("service"), Some("defer"));
+        assert_eq!(ev.get_str(Name::severity), Some("fatal"));
+        assert_eq!(ev.get_str(Name::service), Some("defer"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("No space left on device")
         );
     }

@@ -24,7 +24,7 @@ use super::lex::{self, QueueId};
 use super::mime;
 use super::smtpd::{put_client, put_context, put_reply, put_text, split_context, tagged};
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises a `cleanup` message; see the module docs for the shapes.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -67,13 +67,13 @@ fn put_message_id<'a>(ev: &mut LineEvent<'a>, v: &'a str) {
         let decoded = mime::decode_words(&mime::unfold(v, 12)).into_owned();
         let id = unbracket(decoded.trim()).trim();
         if !id.is_empty() {
-            ev.put_owned("internet_message_id", id.to_owned());
+            ev.put_owned(Name::internet_message_id, id.to_owned());
         }
         return;
     }
     let id = unbracket(v);
     if !id.is_empty() {
-        ev.put("internet_message_id", id);
+        ev.put(Name::internet_message_id, id);
     }
 }
 
@@ -123,11 +123,11 @@ fn check<'a>(
         (true, _) => "cleanup.milter-body-check",
     };
     let (logged, origin, context) = split_origin(logged);
-    ev.put("result", word);
+    ev.put(Name::result, word);
     if is_header {
         put_header(ev, logged);
     } else {
-        ev.put("header_value", logged);
+        ev.put(Name::header_value, logged);
     }
     if let Some((e, _)) = lex::endpoint(origin) {
         put_client(ev, &e);
@@ -154,12 +154,12 @@ fn put_header<'a>(ev: &mut LineEvent<'a>, logged: &'a str) {
         .split_once(':')
         .filter(|(n, _)| !n.is_empty() && !n.contains(' '))
     else {
-        ev.put("header_value", logged);
+        ev.put(Name::header_value, logged);
         return;
     };
     let value = value.trim_start();
-    ev.put("header_name", name);
-    ev.put("header_value", value);
+    ev.put(Name::header_name, name);
+    ev.put(Name::header_value, value);
     // Folds are judged by line width, which counts from the start of the header line.
     let lead = logged.len() - value.len();
     if name.eq_ignore_ascii_case("subject") {
@@ -167,7 +167,7 @@ fn put_header<'a>(ev: &mut LineEvent<'a>, logged: &'a str) {
             Cow::Borrowed(s) => mime::decode_words(s),
             Cow::Owned(s) => Cow::Owned(mime::decode_words(&s).into_owned()),
         };
-        put_cow(ev, "email_subject", trim_cow(subject));
+        put_cow(ev, Name::email_subject, trim_cow(subject));
     } else if name.eq_ignore_ascii_case("content-disposition")
         || name.eq_ignore_ascii_case("content-type")
     {
@@ -176,7 +176,7 @@ fn put_header<'a>(ev: &mut LineEvent<'a>, logged: &'a str) {
             Cow::Owned(s) => mime::file_name(&s).map(|f| Cow::Owned(f.into_owned())),
         };
         if let Some(f) = file {
-            put_cow(ev, "file_name", f);
+            put_cow(ev, Name::file_name, f);
         }
     }
 }
@@ -189,7 +189,7 @@ fn trim_cow(c: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
-fn put_cow<'a>(ev: &mut LineEvent<'a>, name: &'static str, v: Cow<'a, str>) {
+fn put_cow<'a>(ev: &mut LineEvent<'a>, name: Name, v: Cow<'a, str>) {
     match v {
         Cow::Borrowed(s) => ev.put(name, s),
         Cow::Owned(s) => ev.put_owned(name, s),
@@ -280,8 +280,8 @@ fn milter_reply<'a>(
     }
     let (e, rest) = lex::endpoint(rest)?;
     let rest = rest.strip_prefix(": ")?;
-    ev.put("smtp_command", stage);
-    ev.put("result", action);
+    ev.put(Name::smtp_command, stage);
+    ev.put(Name::result, action);
     put_client(ev, &e);
     let (text, context) = split_context(rest);
     put_reply(ev, text);
@@ -293,7 +293,7 @@ fn milter_reply<'a>(
 
 /// `warning: ...` messages of cleanup.
 fn warning<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>, rest: &'a str) -> Option<&'static str> {
-    ev.put("severity", "warning");
+    ev.put(Name::severity, "warning");
     if let (QueueId::Id(id), text) = lex::split_queue_id(rest) {
         let kind = if lex::find(text, " map lookup problem").is_some() {
             "cleanup.map-lookup-problem"
@@ -305,7 +305,7 @@ fn warning<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>, rest: &'a str) -> Option<&'s
             return None;
         };
         ev.queue_id = Some(id);
-        ev.put("additional_info", text);
+        ev.put(Name::additional_info, text);
         return Some(kind);
     }
     if !tagged(m, ev) {
@@ -323,7 +323,7 @@ fn warning<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>, rest: &'a str) -> Option<&'s
     } else if rest.starts_with("database ")
         && lex::find(rest, " is older than source file ").is_some()
     {
-        ev.put("additional_info", rest);
+        ev.put(Name::additional_info, rest);
         "cleanup.database-older-than-source"
     } else {
         return None;
@@ -333,6 +333,7 @@ fn warning<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>, rest: &'a str) -> Option<&'s
 
 #[cfg(test)]
 mod tests {
+    use crate::event::Name;
     use crate::postfix::smtpd::testing::{exact, framed, parse, V::*};
 
     #[test]
@@ -368,10 +369,10 @@ mod tests {
         );
         let l = framed("cleanup", "4104E3D: message-id=<abc@ex");
         let ev = parse(&l);
-        assert_eq!(ev.get_str("internet_message_id"), Some("abc@ex"));
+        assert_eq!(ev.get_str(Name::internet_message_id), Some("abc@ex"));
         let ev = parse("2013 Jun 10 07:59:35.123 gds39d postfix/cleanup[21801]: 260103FC068XXXX: message-id=msgId-260103FC068XXXX");
         assert_eq!(
-            ev.get_str("internet_message_id"),
+            ev.get_str(Name::internet_message_id),
             Some("msgId-260103FC068XXXX")
         );
     }
@@ -468,25 +469,28 @@ mod tests {
     fn worked_example_subject_and_attachment() {
         // rules.md E.7.
         let ev = parse("Mar 18 09:12:01 mx1 postfix/cleanup[2105]: 4F1A2B3C4D: warning: header Subject: My resume - John Doe from wks-17.corp.example[10.1.2.17]; from=<john.doe@corp.example> to=<partner@fabrikam.example> proto=ESMTP helo=<wks-17>");
-        assert_eq!(ev.get_str("email_subject"), Some("My resume - John Doe"));
-        assert_eq!(ev.get_str("header_value"), Some("My resume - John Doe"));
-        assert_eq!(ev.get_str("src_host"), Some("wks-17.corp.example"));
-        assert_eq!(ev.get_str("src_ip"), Some("10.1.2.17"));
-        assert_eq!(ev.get_str("sender"), Some("john.doe@corp.example"));
         assert_eq!(
-            ev.get_str("dest_email_address"),
+            ev.get_str(Name::email_subject),
+            Some("My resume - John Doe")
+        );
+        assert_eq!(ev.get_str(Name::header_value), Some("My resume - John Doe"));
+        assert_eq!(ev.get_str(Name::src_host), Some("wks-17.corp.example"));
+        assert_eq!(ev.get_str(Name::src_ip), Some("10.1.2.17"));
+        assert_eq!(ev.get_str(Name::sender), Some("john.doe@corp.example"));
+        assert_eq!(
+            ev.get_str(Name::dest_email_address),
             Some("partner@fabrikam.example")
         );
-        assert_eq!(ev.get_str("helo"), Some("wks-17"));
+        assert_eq!(ev.get_str(Name::helo), Some("wks-17"));
         let ev = parse("Mar 18 09:12:01 mx1 postfix/cleanup[2105]: 4F1A2B3C4D: warning: header Content-Disposition: attachment; filename=\"John_Doe_CV.pdf\" from wks-17.corp.example[10.1.2.17]; from=<john.doe@corp.example> to=<partner@fabrikam.example> proto=ESMTP helo=<wks-17>");
         assert_eq!(ev.kind, "cleanup.header-warning");
-        assert_eq!(ev.get_str("header_name"), Some("Content-Disposition"));
+        assert_eq!(ev.get_str(Name::header_name), Some("Content-Disposition"));
         assert_eq!(
-            ev.get_str("header_value"),
+            ev.get_str(Name::header_value),
             Some("attachment; filename=\"John_Doe_CV.pdf\"")
         );
-        assert_eq!(ev.get_str("file_name"), Some("John_Doe_CV.pdf"));
-        assert_eq!(ev.get_str("email_subject"), None);
+        assert_eq!(ev.get_str(Name::file_name), Some("John_Doe_CV.pdf"));
+        assert_eq!(ev.get_str(Name::email_subject), None);
     }
 
     #[test]
@@ -518,22 +522,22 @@ mod tests {
         // Postfix logs the CR LF of a folded header as `?`.
         let l = framed("cleanup", "1A2B3C4D5E: warning: header Subject: =?UTF-8?B?UsOpdW5pb24gZGUgbCfDqXF1aXBl?=? =?UTF-8?B?IGRlIGRpcmVjdGlvbg==?= from mx.example[192.0.2.1]; from=<a@b.example> to=<c@d.example> proto=ESMTP helo=<mx.example>");
         assert_eq!(
-            parse(&l).get_str("email_subject"),
+            parse(&l).get_str(Name::email_subject),
             Some("Réunion de l'équipe de direction")
         );
         let l = framed("cleanup", "1A2B3C4D5E: warning: header Subject: Quarterly results of the northern region sales team, all products and? services from unknown[192.0.2.1]; from=<a@b.example> to=<c@d.example> proto=ESMTP helo=<x>");
         let ev = parse(&l);
         assert_eq!(
-            ev.get_str("email_subject"),
+            ev.get_str(Name::email_subject),
             Some("Quarterly results of the northern region sales team, all products and services")
         );
         assert_eq!(
-            (ev.get_str("src_host"), ev.get_str("src_ip")),
+            (ev.get_str(Name::src_host), ev.get_str(Name::src_ip)),
             (None, Some("192.0.2.1"))
         );
         let l = framed("cleanup", "1A2B3C4D5E: warning: header Subject: Are you free? Lunch from local; from=<a@b.example> to=<c@d.example>");
         assert_eq!(
-            parse(&l).get_str("email_subject"),
+            parse(&l).get_str(Name::email_subject),
             Some("Are you free? Lunch")
         );
     }
@@ -543,11 +547,11 @@ mod tests {
         let l = framed("cleanup", "1A2B3C4D5E: warning: header Subject: Greetings from Paris; see you from home from mx.example[192.0.2.1]:4711; from=<a@b.example> to=<c@d.example> proto=ESMTP helo=<mx.example>: logged");
         let ev = parse(&l);
         assert_eq!(
-            ev.get_str("email_subject"),
+            ev.get_str(Name::email_subject),
             Some("Greetings from Paris; see you from home")
         );
-        assert_eq!(ev.get_int("src_port"), Some(4711));
-        assert_eq!(ev.get_str("additional_info"), Some("logged"));
+        assert_eq!(ev.get_int(Name::src_port), Some(4711));
+        assert_eq!(ev.get_str(Name::additional_info), Some("logged"));
     }
 
     #[test]
@@ -555,10 +559,10 @@ mod tests {
         let l = framed("cleanup", "413E164734: info: header Content-Disposition: attachment;? filename=\"=?UTF-8?B?SU5WT0lDRV/Dtl/DpF/DvF/igqxfZGhrZmpzX2pkb2ZrYWpzbGRrZmpfbHNq?= =?UTF-8?B?ZGFsa2ZqaF9hZGprZnNhaGZkamtfR3LDvMOfZV9paGtmaHNha2pfZGZhaHNf?= =?UTF-8?B? from localhost[127.0.0.1]; from=<from@example.com> to=<to@example.com> proto=ESMTP helo=<localhost.localdomain>");
         let ev = parse(&l);
         assert_eq!(
-            ev.get_str("file_name"),
+            ev.get_str(Name::file_name),
             Some("INVOICE_ö_ä_ü_€_dhkfjs_jdofkajsldkfj_lsjdalkfjh_adjkfsahfdjk_Grüße_ihkfhsakj_dfahs_")
         );
-        assert_eq!(ev.get_str("helo"), Some("localhost.localdomain"));
+        assert_eq!(ev.get_str(Name::helo), Some("localhost.localdomain"));
         for (value, name) in [
             ("attachment; filename*=UTF-8''%E2%82%AC.pdf", "€.pdf"),
             (
@@ -567,12 +571,12 @@ mod tests {
             ),
         ] {
             let l = framed("cleanup", &format!("1A2B3C4D5E: warning: header content-disposition: {value} from local; from=<a@b.example> to=<c@d.example>"));
-            assert_eq!(parse(&l).get_str("file_name"), Some(name), "{value}");
+            assert_eq!(parse(&l).get_str(Name::file_name), Some(name), "{value}");
         }
         let l = framed("cleanup", "1A2B3C4D5E: warning: header Content-Type: application/pdf; name=\"=?iso-8859-1?Q?R=E9sum=E9.pdf?=\" from local; from=<a@b.example> to=<c@d.example>");
-        assert_eq!(parse(&l).get_str("file_name"), Some("Résumé.pdf"));
+        assert_eq!(parse(&l).get_str(Name::file_name), Some("Résumé.pdf"));
         let l = framed("cleanup", "1A2B3C4D5E: warning: header Content-Type: text/plain; charset=utf-8 from local; from=<a@b.example> to=<c@d.example>");
-        assert_eq!(parse(&l).get_str("file_name"), None);
+        assert_eq!(parse(&l).get_str(Name::file_name), None);
     }
 
     #[test]
@@ -640,7 +644,10 @@ mod tests {
         let ev = parse(&l);
         assert_eq!(ev.kind, "cleanup.reject");
         assert_eq!(
-            (ev.get_str("header_name"), ev.get_str("header_value")),
+            (
+                ev.get_str(Name::header_name),
+                ev.get_str(Name::header_value)
+            ),
             (None, Some("Click here to win"))
         );
         for (action, kind, text) in [
@@ -652,10 +659,10 @@ mod tests {
             let l = framed("cleanup", &format!("4F1A2B3C4D: {action}: header X-Mailer: Foo 1.0 from local; from=<root@host.example> to=<a@b.example>: {text}"));
             let ev = parse(&l);
             assert_eq!(ev.kind, kind);
-            assert_eq!(ev.get_str("result"), Some(action));
-            assert_eq!(ev.get_str("header_value"), Some("Foo 1.0"));
-            assert_eq!(ev.get_str("additional_info"), Some(text));
-            assert_eq!(ev.get_str("src_ip"), None);
+            assert_eq!(ev.get_str(Name::result), Some(action));
+            assert_eq!(ev.get_str(Name::header_value), Some("Foo 1.0"));
+            assert_eq!(ev.get_str(Name::additional_info), Some(text));
+            assert_eq!(ev.get_str(Name::src_ip), None);
         }
         let l = framed("cleanup", "4F1A2B3C4D: warning: body <script>alert(1)</script> from mx.example[192.0.2.1]; from=<s@x.example> to=<r@y.example> proto=SMTP helo=<mx.example>");
         assert_eq!(parse(&l).kind, "cleanup.body-warning");
@@ -668,10 +675,10 @@ mod tests {
         let ev = parse(&l);
         assert_eq!(ev.kind, "cleanup.reject");
         assert_eq!(
-            ev.get_str("header_value"),
+            ev.get_str(Name::header_value),
             Some("nesting level exceeded: Content-Type: multipart/mixed")
         );
-        assert_eq!(ev.get_str("src_ip"), Some("192.0.2.1"));
+        assert_eq!(ev.get_str(Name::src_ip), Some("192.0.2.1"));
     }
 
     #[test]
@@ -702,9 +709,9 @@ mod tests {
             (ev.kind, ev.daemon),
             ("cleanup.milter-reject", Some("cleanup"))
         );
-        assert_eq!(ev.get_str("reject_dsn"), Some("5.7.1"));
+        assert_eq!(ev.get_str(Name::reject_dsn), Some("5.7.1"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("Blocked by SpamAssassin")
         );
         // cleanup_milter.c's hold and discard texts.
@@ -723,7 +730,7 @@ mod tests {
             let l = framed("cleanup", &format!("4F1A2B3C4D: {action}: END-OF-MESSAGE from mx.example[192.0.2.1]: {text}; from=<s@x.example> to=<r@y.example> proto=ESMTP helo=<mx.example>"));
             let ev = parse(&l);
             assert_eq!(ev.kind, kind);
-            assert_eq!(ev.get_str("additional_info"), Some(text));
+            assert_eq!(ev.get_str(Name::additional_info), Some(text));
         }
     }
 

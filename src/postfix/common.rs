@@ -7,7 +7,7 @@
 
 use super::lex;
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 macro_rules! generic_kinds {
     ($($d:literal),* $(,)?) => {
@@ -101,13 +101,13 @@ pub fn severity(body: &str) -> Option<(usize, &'static str, &str)> {
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     let (i, name, rest) = severity(m.body)?;
     let kinds = KINDS.iter().find(|(d, _)| *d == m.daemon)?.1;
-    ev.put("severity", name);
+    ev.put(Name::severity, name);
     // `warning: host[addr]: text` names a remote end; daemons that connect out name a server.
     if let Some((e, after)) = lex::endpoint(rest).filter(|(e, _)| !e.host.contains(' ')) {
         let (h, ip, port) = if matches!(m.daemon, "smtp" | "lmtp") {
-            ("dest_host", "dest_ip", "dest_port")
+            (Name::dest_host, Name::dest_ip, Name::dest_port)
         } else {
-            ("src_host", "src_ip", "src_port")
+            (Name::src_host, Name::src_ip, Name::src_port)
         };
         if !e.host.is_empty() {
             ev.put(h, e.host);
@@ -117,11 +117,11 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
             ev.put_int(port, p as i64);
         }
         ev.put(
-            "additional_info",
+            Name::additional_info,
             after.trim_start_matches(':').trim_start(),
         );
     } else {
-        ev.put("additional_info", rest);
+        ev.put(Name::additional_info, rest);
     }
     Some(kinds[i])
 }

@@ -21,7 +21,7 @@
 use super::common;
 use super::lex::{self, Endpoint, QueueId};
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// The kind `DAEMON.SUFFIX` as a `&'static str`, for the daemons listed: `kind!(m.daemon, ["smtp",
 /// "lmtp"], "delivery")` is `Some("lmtp.delivery")` for `lmtp`, `None` for a daemon not listed.
@@ -62,8 +62,8 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     }
     let (_, level, rest) = common::severity(m.body)?;
     if let Some(reason) = rest.strip_prefix("dict_nis_init: ") {
-        ev.put("severity", level);
-        ev.put("additional_info", reason);
+        ev.put(Name::severity, level);
+        ev.put(Name::additional_info, reason);
         return delivery_kind!(m.daemon, "nis-disabled");
     }
     // Any agent may log it; without a tag it is attributed to `error`, the agent that handles deferred mail.
@@ -91,9 +91,9 @@ pub(crate) fn service_failure<'a>(
     }
     let kind = delivery_kind!(m.daemon, "service-failure")?;
     ev.queue_id = Some(id);
-    ev.put("severity", level);
-    ev.put("service", service);
-    ev.put("additional_info", text);
+    ev.put(Name::severity, level);
+    ev.put(Name::service, service);
+    ev.put(Name::additional_info, text);
     Some(kind)
 }
 
@@ -177,46 +177,46 @@ pub(crate) fn read(body: &str) -> Option<Delivery<'_>> {
 /// Pushes the fields of a delivery line logged by `daemon`.
 pub(crate) fn push<'a>(d: &Delivery<'a>, daemon: &str, ev: &mut LineEvent<'a>) {
     if !d.to.is_empty() {
-        ev.put("dest_email_address", d.to);
+        ev.put(Name::dest_email_address, d.to);
         let domain = lex::domain(d.to);
         if let Some(dom) = domain {
-            ev.put("dest_email_domain", dom);
+            ev.put(Name::dest_email_domain, dom);
         }
-        ev.put("email_recipients", d.to);
+        ev.put(Name::email_recipients, d.to);
         if daemon == "local" || domain.is_some_and(|x| x.eq_ignore_ascii_case("localhost")) {
-            ev.put("dest_user", lex::local_part(d.to));
+            ev.put(Name::dest_user, lex::local_part(d.to));
         }
     }
     if let Some(o) = d.orig_to {
-        ev.put("orig_to", o);
+        ev.put(Name::orig_to, o);
     }
     let relay_end = lex::endpoint(d.relay)
         .filter(|(e, rest)| rest.is_empty() && !e.host.contains(['<', '(', ' ']));
     match relay_end {
         Some((e, _)) => push_dest(ev, &e, Some(d.relay)),
-        None if !d.relay.is_empty() => ev.put("relay", d.relay),
+        None if !d.relay.is_empty() => ev.put(Name::relay, d.relay),
         None => {}
     }
     if let Some(n) = d.conn_use {
-        ev.put_int_text("conn_use", n);
+        ev.put_int_text(Name::conn_use, n);
     }
     if let Some(x) = d.delay {
-        ev.put_float_text("delay", x);
+        ev.put_float_text(Name::delay, x);
     }
     if let Some(x) = d.delays {
-        ev.put("delays", x);
+        ev.put(Name::delays, x);
     }
     if let Some(x) = d.tls {
-        ev.put("tls_features", x);
+        ev.put(Name::tls_features, x);
     }
     if let Some(x) = d.dsn {
-        ev.put("dsn", x);
+        ev.put(Name::dsn, x);
     }
-    ev.put("result", d.status);
+    ev.put(Name::result, d.status);
     let Some(text) = d.text else { return };
-    ev.put("additional_info", text);
+    ev.put(Name::additional_info, text);
     if let Some(q) = new_queue_id(text) {
-        ev.put("queued_as", q);
+        ev.put(Name::queued_as, q);
     }
     remote_in_text(text, relay_end.is_none(), ev);
 }
@@ -259,7 +259,7 @@ fn remote_in_text<'a>(text: &'a str, with_dest: bool, ev: &mut LineEvent<'a>) {
         push_dest(ev, &e, None);
         if e.port.is_none() {
             if let Some(p) = legacy_port(rest) {
-                ev.put_int("dest_port", p);
+                ev.put_int(Name::dest_port, p);
             }
         }
     }
@@ -294,15 +294,15 @@ pub(crate) fn is_address(s: &str) -> bool {
 /// instead of `dest_ip`.
 pub(crate) fn push_dest<'a>(ev: &mut LineEvent<'a>, e: &Endpoint<'a>, seen: Option<&'a str>) {
     if !e.host.is_empty() && e.host != "unknown" {
-        ev.put("dest_host", e.host);
+        ev.put(Name::dest_host, e.host);
     }
     if is_address(e.addr) {
-        ev.put("dest_ip", e.addr);
+        ev.put(Name::dest_ip, e.addr);
     } else if let Some(s) = seen {
-        ev.put("relay", s);
+        ev.put(Name::relay, s);
     }
     if let Some(p) = e.port {
-        ev.put_int("dest_port", p.into());
+        ev.put_int(Name::dest_port, p.into());
     }
 }
 
@@ -388,26 +388,26 @@ fn is_dsn(s: &str) -> bool {
 pub(crate) fn push_reply<'a>(ev: &mut LineEvent<'a>, s: &'a str, with_text: bool) {
     let r = reply(s);
     if let Some(c) = r.code {
-        ev.put_int("reject_code", c);
+        ev.put_int(Name::reject_code, c);
     }
     if let Some(d) = r.dsn {
-        ev.put("reject_dsn", d);
+        ev.put(Name::reject_dsn, d);
     }
     if with_text {
-        ev.put("additional_info", r.text);
+        ev.put(Name::additional_info, r.text);
     }
     if let Some(c) = r.command {
-        ev.put("smtp_command", c);
+        ev.put(Name::smtp_command, c);
     }
 }
 
 /// Pushes an envelope sender: `sender` always (`""` for the null sender `<>`), `email_address` and
 /// `email_domain` when it is a full address.
 pub(crate) fn push_sender<'a>(ev: &mut LineEvent<'a>, sender: &'a str) {
-    ev.put("sender", sender);
+    ev.put(Name::sender, sender);
     if let Some(d) = lex::domain(sender) {
-        ev.put("email_address", sender);
-        ev.put("email_domain", d);
+        ev.put(Name::email_address, sender);
+        ev.put(Name::email_domain, d);
     }
 }
 
@@ -462,7 +462,7 @@ mod tests {
     use super::*;
     use crate::event::Value;
 
-    fn float(ev: &LineEvent<'_>, name: &str) -> Option<f64> {
+    fn float(ev: &LineEvent<'_>, name: Name) -> Option<f64> {
         ev.get(name).and_then(Value::as_f64)
     }
 
@@ -473,26 +473,26 @@ mod tests {
         assert_eq!(ev.daemon, Some("local"));
         assert_eq!(ev.queue_id, Some("3mLQKH6hqhz7sWK"));
         assert_eq!(
-            ev.get_str("dest_email_address"),
+            ev.get_str(Name::dest_email_address),
             Some("logspam@system.alerts")
         );
-        assert_eq!(ev.get_str("dest_email_domain"), Some("system.alerts"));
+        assert_eq!(ev.get_str(Name::dest_email_domain), Some("system.alerts"));
         assert_eq!(
-            ev.get_str("email_recipients"),
+            ev.get_str(Name::email_recipients),
             Some("logspam@system.alerts")
         );
-        assert_eq!(ev.get_str("dest_user"), Some("logspam"));
-        assert_eq!(ev.get_str("relay"), Some("local"));
-        assert_eq!(float(&ev, "delay"), Some(3.1));
-        assert_eq!(ev.get_str("delays"), Some("1.8/0.86/0/0.44"));
-        assert_eq!(ev.get_str("dsn"), Some("2.0.0"));
-        assert_eq!(ev.get_str("result"), Some("sent"));
+        assert_eq!(ev.get_str(Name::dest_user), Some("logspam"));
+        assert_eq!(ev.get_str(Name::relay), Some("local"));
+        assert_eq!(float(&ev, Name::delay), Some(3.1));
+        assert_eq!(ev.get_str(Name::delays), Some("1.8/0.86/0/0.44"));
+        assert_eq!(ev.get_str(Name::dsn), Some("2.0.0"));
+        assert_eq!(ev.get_str(Name::result), Some("sent"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("forwarded as 3mLQKK4rDdz7sVS")
         );
-        assert_eq!(ev.get_str("queued_as"), Some("3mLQKK4rDdz7sVS"));
-        assert!(ev.get("dest_ip").is_none());
+        assert_eq!(ev.get_str(Name::queued_as), Some("3mLQKK4rDdz7sVS"));
+        assert!(ev.get(Name::dest_ip).is_none());
     }
 
     #[test]
@@ -500,14 +500,14 @@ mod tests {
         let ev = line("892A0205B6: to=ghdsgfhdslfh@localhost, relay=local, delay=0.05, delays=0.02/0/0/0.02, dsn=5.1.1, status=bounced (unknown user: \"ghdsgfhdslfh\")");
         assert_eq!(ev.kind, "local.delivery");
         assert_eq!(
-            ev.get_str("dest_email_address"),
+            ev.get_str(Name::dest_email_address),
             Some("ghdsgfhdslfh@localhost")
         );
-        assert_eq!(ev.get_str("dest_user"), Some("ghdsgfhdslfh"));
-        assert_eq!(ev.get_str("result"), Some("bounced"));
-        assert_eq!(ev.get_str("dsn"), Some("5.1.1"));
+        assert_eq!(ev.get_str(Name::dest_user), Some("ghdsgfhdslfh"));
+        assert_eq!(ev.get_str(Name::result), Some("bounced"));
+        assert_eq!(ev.get_str(Name::dsn), Some("5.1.1"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("unknown user: \"ghdsgfhdslfh\"")
         );
     }
@@ -516,10 +516,10 @@ mod tests {
     fn local_orig_to_command() {
         let ev = line("2A22C263F6: to=user@hostname.example.com, orig_to=root@localhost, relay=local, delay=0.07, delays=0.04/0/0/0.03, dsn=2.0.0, status=sent (delivered to command: procmail -a \"$EXTENSION\")");
         assert_eq!(ev.kind, "local.delivery");
-        assert_eq!(ev.get_str("orig_to"), Some("root@localhost"));
-        assert_eq!(ev.get_str("dest_user"), Some("user"));
+        assert_eq!(ev.get_str(Name::orig_to), Some("root@localhost"));
+        assert_eq!(ev.get_str(Name::dest_user), Some("user"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("delivered to command: procmail -a \"$EXTENSION\"")
         );
     }
@@ -528,9 +528,9 @@ mod tests {
     fn local_nis_warning() {
         let ev = line("warning: dict_nis_init: NIS domain name not set - NIS lookups disabled");
         assert_eq!(ev.kind, "local.nis-disabled");
-        assert_eq!(ev.get_str("severity"), Some("warning"));
+        assert_eq!(ev.get_str(Name::severity), Some("warning"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("NIS domain name not set - NIS lookups disabled")
         );
     }
@@ -540,11 +540,14 @@ mod tests {
         let ev = line("Apr  7 15:35:20 123-mail postfix/virtual[20235]: 199041033BE: to=<me@domain.fr>, relay=virtual, delay=0.08, delays=0.08/0/0/0, dsn=2.0.0, status=sent (delivered to maildir)");
         assert_eq!(ev.kind, "virtual.delivery");
         assert_eq!(ev.queue_id, Some("199041033BE"));
-        assert_eq!(ev.get_str("dest_email_address"), Some("me@domain.fr"));
-        assert_eq!(ev.get_str("dest_email_domain"), Some("domain.fr"));
-        assert!(ev.get("dest_user").is_none());
-        assert_eq!(ev.get_str("relay"), Some("virtual"));
-        assert_eq!(ev.get_str("additional_info"), Some("delivered to maildir"));
+        assert_eq!(ev.get_str(Name::dest_email_address), Some("me@domain.fr"));
+        assert_eq!(ev.get_str(Name::dest_email_domain), Some("domain.fr"));
+        assert!(ev.get(Name::dest_user).is_none());
+        assert_eq!(ev.get_str(Name::relay), Some("virtual"));
+        assert_eq!(
+            ev.get_str(Name::additional_info),
+            Some("delivered to maildir")
+        );
     }
 
     #[test]
@@ -559,15 +562,15 @@ mod tests {
         let ev = line("0F5383D: to=<tom@example.com>, relay=dovecot, delay=4.3, delays=4.1/0.01/0/0.15, dsn=2.0.0, status=sent (delivered via dovecot service)");
         assert_eq!(ev.kind, "pipe.delivery");
         assert_eq!(ev.daemon, Some("pipe"));
-        assert_eq!(ev.get_str("relay"), Some("dovecot"));
+        assert_eq!(ev.get_str(Name::relay), Some("dovecot"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("delivered via dovecot service")
         );
         let ev = line("95ECE24E0: to=<tom@example.com>, relay=dovecot, delay=0.12, delays=0.03/0/0/0.08, dsn=5.4.6, status=bounced (mail forwarding loop for tom@example.com)");
         assert_eq!(ev.kind, "pipe.delivery");
-        assert_eq!(ev.get_str("result"), Some("bounced"));
-        assert_eq!(ev.get_str("dsn"), Some("5.4.6"));
+        assert_eq!(ev.get_str(Name::result), Some("bounced"));
+        assert_eq!(ev.get_str(Name::dsn), Some("5.4.6"));
     }
 
     #[test]
@@ -575,14 +578,14 @@ mod tests {
         let ev = line("2013 Jun 10 06:53:17.123 gds39d postfix/error[10717]: 83BFF3FCD20XXXX: to=<ifaj@s3yu4f.eo>, relay=none, delay=235726, delays=235726/0.17/0/0.01, dsn=4.4.1, status=deferred (delivery temporarily suspended: connect to SEYNAM.CZ[93.185.104.28]:25: Connection refused)");
         assert_eq!(ev.kind, "error.delivery");
         assert_eq!(ev.queue_id, Some("83BFF3FCD20XXXX"));
-        assert_eq!(ev.get_str("relay"), Some("none"));
-        assert_eq!(ev.get_str("result"), Some("deferred"));
-        assert_eq!(ev.get_str("dest_host"), Some("SEYNAM.CZ"));
-        assert_eq!(ev.get_str("dest_ip"), Some("93.185.104.28"));
-        assert_eq!(ev.get_int("dest_port"), Some(25));
-        assert_eq!(float(&ev, "delay"), Some(235726.0));
+        assert_eq!(ev.get_str(Name::relay), Some("none"));
+        assert_eq!(ev.get_str(Name::result), Some("deferred"));
+        assert_eq!(ev.get_str(Name::dest_host), Some("SEYNAM.CZ"));
+        assert_eq!(ev.get_str(Name::dest_ip), Some("93.185.104.28"));
+        assert_eq!(ev.get_int(Name::dest_port), Some(25));
+        assert_eq!(float(&ev, Name::delay), Some(235726.0));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("delivery temporarily suspended: connect to SEYNAM.CZ[93.185.104.28]:25: Connection refused")
         );
     }
@@ -591,27 +594,30 @@ mod tests {
     fn error_refused_to_talk_reply() {
         let ev = line("2013 Jun 10 09:38:17.123 gds39d postfix/error[31488]: C89B9C2C38DXXXX: to=<f0huo0v4d@0r4ua3f41i.sk>, relay=none, delay=357, delays=357/0.1/0/0, dsn=4.7.0, status=deferred (delivery temporarily suspended: host mail.orangemail.sk[213.151.200.4] refused to talk to me: 421 4.7.0 Not allowed.)");
         assert_eq!(ev.kind, "error.delivery");
-        assert_eq!(ev.get_str("dest_host"), Some("mail.orangemail.sk"));
-        assert_eq!(ev.get_str("dest_ip"), Some("213.151.200.4"));
-        assert_eq!(ev.get_int("reject_code"), Some(421));
-        assert_eq!(ev.get_str("reject_dsn"), Some("4.7.0"));
+        assert_eq!(ev.get_str(Name::dest_host), Some("mail.orangemail.sk"));
+        assert_eq!(ev.get_str(Name::dest_ip), Some("213.151.200.4"));
+        assert_eq!(ev.get_int(Name::reject_code), Some(421));
+        assert_eq!(ev.get_str(Name::reject_dsn), Some("4.7.0"));
     }
 
     #[test]
     fn error_headerless_variants() {
         let ev = line("3E29030F8637E: to=<user@yahoo.com>, relay=none, delay=0.01, delays=0.01/0/0/0, dsn=5.1.1, status=undeliverable-but-not-cached (User unknown in virtual alias table)");
         assert_eq!(ev.kind, "error.delivery");
-        assert_eq!(ev.get_str("result"), Some("undeliverable-but-not-cached"));
+        assert_eq!(
+            ev.get_str(Name::result),
+            Some("undeliverable-but-not-cached")
+        );
         let ev = line("2DC5552A34: to=<user@yahoo.com>, relay=none, delay=63495, delays=63350/144/0/0, dsn=4.4.2, status=deferred (delivery temporarily suspended: lost connection with mta7.am0.yahoodns.net[98.136.216.22] while sending RCPT TO)");
         assert_eq!(ev.kind, "error.delivery");
-        assert_eq!(ev.get_str("dest_host"), Some("mta7.am0.yahoodns.net"));
-        assert_eq!(ev.get_str("dest_ip"), Some("98.136.216.22"));
+        assert_eq!(ev.get_str(Name::dest_host), Some("mta7.am0.yahoodns.net"));
+        assert_eq!(ev.get_str(Name::dest_ip), Some("98.136.216.22"));
         // The bare line of msimerson, without queue id.
         let ev = line("to=<rcarey@example.tv>, relay=none, delay=165276, delays=165276/0.09/0/0.09, dsn=4.4.1, status=deferred (delivery temporarily suspended: connect to 24.200.177.247[24.200.177.247]:25: Connection timed out)");
         assert_eq!(ev.kind, "error.delivery");
         assert_eq!(ev.queue_id, None);
-        assert_eq!(ev.get_str("dest_ip"), Some("24.200.177.247"));
-        assert_eq!(ev.get_int("dest_port"), Some(25));
+        assert_eq!(ev.get_str(Name::dest_ip), Some("24.200.177.247"));
+        assert_eq!(ev.get_int(Name::dest_port), Some(25));
     }
 
     #[test]
@@ -619,17 +625,17 @@ mod tests {
         let ev = line("warning: 3lyw1l0Nwdz2xGs: defer service failure");
         assert_eq!(ev.kind, "error.service-failure");
         assert_eq!(ev.queue_id, Some("3lyw1l0Nwdz2xGs"));
-        assert_eq!(ev.get_str("service"), Some("defer"));
-        assert_eq!(ev.get_str("severity"), Some("warning"));
+        assert_eq!(ev.get_str(Name::service), Some("defer"));
+        assert_eq!(ev.get_str(Name::severity), Some("warning"));
     }
 
     #[test]
     fn discard_sent() {
         let ev = line("May  8 01:15:47 mailserver01 postfix/discard[19593]: 25F2E5E061: to=<george.desantis@test.example.com>, relay=none, delay=0.05, delays=0.05/0/0/0, dsn=2.0.0, status=sent (test.example.com)");
         assert_eq!(ev.kind, "discard.delivery");
-        assert_eq!(ev.get_str("relay"), Some("none"));
-        assert_eq!(ev.get_str("additional_info"), Some("test.example.com"));
-        assert!(ev.get("dest_host").is_none());
+        assert_eq!(ev.get_str(Name::relay), Some("none"));
+        assert_eq!(ev.get_str(Name::additional_info), Some("test.example.com"));
+        assert!(ev.get(Name::dest_host).is_none());
         let ev = line("25F2E5E061: to=<george.desantis@test.example.com>, relay=none, delay=0.05, delays=0.05/0/0/0, dsn=2.0.0, status=sent (test.example.com)");
         assert_eq!(ev.kind, "discard.delivery");
     }
@@ -641,8 +647,8 @@ mod tests {
     fn retry_suspended() {
         let ev = line("Jun 10 06:53:17 mx postfix/retry[10717]: 83BFF3FCD20: to=<a@example.org>, relay=none, delay=3600, delays=3600/0.1/0/0, dsn=4.4.1, status=deferred (delivery temporarily suspended: connect to mx.example.org[192.0.2.7]:25: Connection timed out)");
         assert_eq!(ev.kind, "retry.delivery");
-        assert_eq!(ev.get_str("dest_ip"), Some("192.0.2.7"));
-        assert_eq!(ev.get_str("result"), Some("deferred"));
+        assert_eq!(ev.get_str(Name::dest_ip), Some("192.0.2.7"));
+        assert_eq!(ev.get_str(Name::result), Some("deferred"));
     }
 
     #[test]
@@ -656,10 +662,10 @@ mod tests {
             let raw = format!("Jun 10 06:53:17 mx postfix/local[1]: 83BFF3FCD20: to=<a@mx.example.org>, relay=local, delay=0.1, delays=0/0/0/0.1, dsn=4.0.0, {text}");
             let ev = line(&raw);
             assert_eq!(ev.kind, "local.delivery", "{raw}");
-            assert_eq!(ev.get_str("result"), Some(result));
-            assert_eq!(ev.get_str("dest_user"), Some("a"));
+            assert_eq!(ev.get_str(Name::result), Some(result));
+            assert_eq!(ev.get_str(Name::dest_user), Some("a"));
             let inner = &text[text.find('(').unwrap() + 1..text.len() - 1];
-            assert_eq!(ev.get_str("additional_info"), Some(inner));
+            assert_eq!(ev.get_str(Name::additional_info), Some(inner));
         }
     }
 
@@ -667,9 +673,9 @@ mod tests {
     fn pipe_command_output() {
         let ev = line("Jun 10 06:53:17 mx postfix/pipe[1]: 83BFF3FCD20: to=<a@example.org>, relay=spamfilter, delay=0.2, delays=0.1/0/0/0.1, dsn=4.3.0, status=deferred (temporary failure. Command output: spamc: connection refused )");
         assert_eq!(ev.kind, "pipe.delivery");
-        assert_eq!(ev.get_str("relay"), Some("spamfilter"));
+        assert_eq!(ev.get_str(Name::relay), Some("spamfilter"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("temporary failure. Command output: spamc: connection refused ")
         );
     }

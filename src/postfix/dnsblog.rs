@@ -8,7 +8,7 @@
 use super::lex::QueueId;
 use super::smtpd::dnsbl_query;
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises a `dnsblog` message; see the module docs for the shapes.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -19,25 +19,26 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     if let Some(r) = b.strip_prefix("addr ") {
         let (ip, r) = r.split_once(" listed by domain ")?;
         let (domain, result) = r.split_once(" as ")?;
-        ev.put("src_ip", ip);
-        ev.put("dnsbl_domain", domain);
-        ev.put("additional_info", result);
+        ev.put(Name::src_ip, ip);
+        ev.put(Name::dnsbl_domain, domain);
+        ev.put(Name::additional_info, result);
         return Some("dnsblog.listed");
     }
     let r = b.strip_prefix("warning: dnsblog_query: ")?;
     let query = r.strip_prefix("lookup error for DNS query ")?;
     let (query, _) = query.split_once(": ")?;
-    ev.put("severity", "warning");
+    ev.put(Name::severity, "warning");
     if let Some((ip, zone)) = dnsbl_query(query) {
-        ev.put_owned("src_ip", ip);
-        ev.put("dnsbl_domain", zone);
+        ev.put_owned(Name::src_ip, ip);
+        ev.put(Name::dnsbl_domain, zone);
     }
-    ev.put("additional_info", r);
+    ev.put(Name::additional_info, r);
     Some("dnsblog.lookup-error")
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::event::Name;
     use crate::postfix::smtpd::testing::{exact, parse, V::*};
 
     #[test]
@@ -54,7 +55,7 @@ mod tests {
             ],
         );
         let ev = parse("addr 2607:f8b0:4003:c01::23a listed by domain list.dnswl.org as 127.0.5.1");
-        assert_eq!(ev.get_str("src_ip"), Some("2607:f8b0:4003:c01::23a"));
+        assert_eq!(ev.get_str(Name::src_ip), Some("2607:f8b0:4003:c01::23a"));
     }
 
     #[test]

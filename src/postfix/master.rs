@@ -23,7 +23,7 @@ use super::delivery::kind;
 use super::lex;
 use super::tools;
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises a message of master, postfix-script or the `postfix` command.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -46,12 +46,12 @@ fn master<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         })
     {
         let (version, dir) = rest.split_once(", configuration ")?;
-        ev.put("version", version);
-        ev.put("config_dir", dir);
+        ev.put(Name::version, version);
+        ev.put(Name::config_dir, dir);
         return Some(kind);
     }
     if let Some(n) = b.strip_prefix("terminating on signal ") {
-        ev.put_int("signal", lex::int(n)?);
+        ev.put_int(Name::signal, lex::int(n)?);
         return Some("master.terminating");
     }
     if b == "master exit time has arrived" {
@@ -63,36 +63,39 @@ fn master<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         let (pid, t) = lex::word(t);
         let pid = lex::int(pid)?;
         let kind = if let Some(n) = t.strip_prefix("exit status ") {
-            ev.put_int("exit_status", lex::int(n)?);
+            ev.put_int(Name::exit_status, lex::int(n)?);
             "master.process-exit"
         } else {
-            ev.put_int("signal", lex::int(t.strip_prefix("killed by signal ")?)?);
+            ev.put_int(
+                Name::signal,
+                lex::int(t.strip_prefix("killed by signal ")?)?,
+            );
             "master.process-killed"
         };
-        ev.put("process_path", path);
-        ev.put_int("child_pid", pid);
+        ev.put(Name::process_path, path);
+        ev.put_int(Name::child_pid, pid);
         kind
     } else if let Some(t) = rest.strip_prefix("service \"") {
         let (service, t) = t.split_once("\" (")?;
         let (_, t) = t.split_once(") has reached its process limit \"")?;
         let (limit, _) = t.split_once('"')?;
-        ev.put("service", service);
-        ev.put_int("process_limit", lex::int(limit)?);
-        ev.put("additional_info", rest);
+        ev.put(Name::service, service);
+        ev.put_int(Name::process_limit, lex::int(limit)?);
+        ev.put(Name::additional_info, rest);
         "master.process-limit"
     } else if rest.starts_with("to avoid this condition, increase the process count")
         || rest.starts_with("see https://www.postfix.org/STRESS_README.html")
         || rest.starts_with("see http://www.postfix.org/STRESS_README.html")
     {
-        ev.put("additional_info", rest);
+        ev.put(Name::additional_info, rest);
         "master.process-limit"
     } else if let Some(path) = rest.strip_suffix(": bad command startup -- throttling") {
-        ev.put("process_path", path);
+        ev.put(Name::process_path, path);
         "master.bad-command-startup"
     } else {
         return tools::config_override(m, level, rest, ev);
     };
-    ev.put("severity", level);
+    ev.put(Name::severity, level);
     Some(kind)
 }
 
@@ -107,7 +110,7 @@ fn script<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         } else if rest == "already running" {
             "postfix-script.already-running"
         } else if rest.starts_with("running") {
-            ev.put("additional_info", rest);
+            ev.put(Name::additional_info, rest);
             "postfix-script.running"
         } else {
             return None;
@@ -122,11 +125,11 @@ fn script<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
             _ => return None,
         };
         if !rest.is_empty() {
-            ev.put("additional_info", rest.trim_start());
+            ev.put(Name::additional_info, rest.trim_start());
         }
         kind
     } else if let Some(path) = text.strip_prefix("symlink leaves directory: ") {
-        ev.put("file_path", path);
+        ev.put(Name::file_path, path);
         "postfix-script.symlink-leaves-directory"
     } else if let Some((problem, path)) = text.split_once(": ").filter(|(p, _)| {
         p.starts_with("not owned by ")
@@ -134,14 +137,14 @@ fn script<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
             || p.starts_with("not set-gid")
             || *p == "damaged message"
     }) {
-        ev.put("file_path", path);
-        ev.put("additional_info", problem);
+        ev.put(Name::file_path, path);
+        ev.put(Name::additional_info, problem);
         "postfix-script.permission-problem"
     } else {
         return level.and_then(|l| tools::config_override(m, l, text, ev));
     };
     if let Some(l) = level {
-        ev.put("severity", l);
+        ev.put(Name::severity, l);
     }
     Some(kind)
 }
@@ -153,9 +156,9 @@ fn postfix<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         .or_else(|| rest.strip_prefix("connect to TCP map "))
     {
         let (map, reason) = t.split_once(": ")?;
-        ev.put("severity", level);
-        ev.put("map_name", map);
-        ev.put("additional_info", reason);
+        ev.put(Name::severity, level);
+        ev.put(Name::map_name, map);
+        ev.put(Name::additional_info, reason);
         return kind!(m.daemon, ["postfix"], "tcp-map-error");
     }
     tools::config_override(m, level, rest, ev)
@@ -170,11 +173,11 @@ mod tests {
     fn started_and_reload() {
         let ev = line("May 10 10:33:55 vm-debian10 postfix/master[6284]: daemon started -- version 3.4.5, configuration /etc/postfix");
         assert_eq!(ev.kind, "master.started");
-        assert_eq!(ev.get_str("version"), Some("3.4.5"));
-        assert_eq!(ev.get_str("config_dir"), Some("/etc/postfix"));
+        assert_eq!(ev.get_str(Name::version), Some("3.4.5"));
+        assert_eq!(ev.get_str(Name::config_dir), Some("/etc/postfix"));
         let ev = line("May 10 09:13:28 vm-debian10 postfix/master[5692]: reload -- version 3.4.5, configuration /etc/postfix");
         assert_eq!(ev.kind, "master.reload");
-        assert_eq!(ev.get_str("version"), Some("3.4.5"));
+        assert_eq!(ev.get_str(Name::version), Some("3.4.5"));
         let ev = line("daemon started -- version 2.11.0, configuration /etc/postfix");
         assert_eq!(ev.kind, "master.started");
         assert_eq!(ev.daemon, Some("master"));
@@ -184,7 +187,7 @@ mod tests {
     fn terminating() {
         let ev = line("May 13 09:37:36 vm-debian10 postfix/master[2291]: terminating on signal 15");
         assert_eq!(ev.kind, "master.terminating");
-        assert_eq!(ev.get_int("signal"), Some(15));
+        assert_eq!(ev.get_int(Name::signal), Some(15));
     }
 
     #[test]
@@ -192,17 +195,17 @@ mod tests {
         let ev = line("May  8 08:26:55 mail postfix/master[1741]: warning: process /usr/libexec/postfix/cleanup pid 27541 exit status 1");
         assert_eq!(ev.kind, "master.process-exit");
         assert_eq!(
-            ev.get_str("process_path"),
+            ev.get_str(Name::process_path),
             Some("/usr/libexec/postfix/cleanup")
         );
-        assert_eq!(ev.get_int("child_pid"), Some(27541));
-        assert_eq!(ev.get_int("exit_status"), Some(1));
-        assert_eq!(ev.get_str("severity"), Some("warning"));
+        assert_eq!(ev.get_int(Name::child_pid), Some(27541));
+        assert_eq!(ev.get_int(Name::exit_status), Some(1));
+        assert_eq!(ev.get_str(Name::severity), Some("warning"));
         let ev =
             line("warning: process /usr/local/libexec/postfix/smtpd pid 46234 killed by signal 11");
         assert_eq!(ev.kind, "master.process-killed");
-        assert_eq!(ev.get_int("signal"), Some(11));
-        assert_eq!(ev.get_int("child_pid"), Some(46234));
+        assert_eq!(ev.get_int(Name::signal), Some(11));
+        assert_eq!(ev.get_int(Name::child_pid), Some(46234));
     }
 
     // Gap kinds, built from the format strings of master_avail.c and master_spawn.c.
@@ -210,12 +213,12 @@ mod tests {
     fn process_limit_and_bad_startup() {
         let ev = line("Jun 10 06:27:31 mx postfix/master[5436]: warning: service \"smtp\" (25) has reached its process limit \"100\": new clients may experience noticeable delays");
         assert_eq!(ev.kind, "master.process-limit");
-        assert_eq!(ev.get_str("service"), Some("smtp"));
-        assert_eq!(ev.get_int("process_limit"), Some(100));
+        assert_eq!(ev.get_str(Name::service), Some("smtp"));
+        assert_eq!(ev.get_int(Name::process_limit), Some(100));
         let ev = line("Jun 10 06:27:31 mx postfix/master[5436]: warning: /usr/libexec/postfix/smtpd: bad command startup -- throttling");
         assert_eq!(ev.kind, "master.bad-command-startup");
         assert_eq!(
-            ev.get_str("process_path"),
+            ev.get_str(Name::process_path),
             Some("/usr/libexec/postfix/smtpd")
         );
     }
@@ -235,7 +238,7 @@ mod tests {
     fn script_not_running() {
         let ev = line("postfix/postfix-script: fatal: the Postfix mail system is not running");
         assert_eq!(ev.kind, "postfix-script.not-running");
-        assert_eq!(ev.get_str("severity"), Some("fatal"));
+        assert_eq!(ev.get_str(Name::severity), Some("fatal"));
     }
 
     #[test]
@@ -243,7 +246,10 @@ mod tests {
         let ev = line("warning: symlink leaves directory: /etc/postfix/./makedefs.out");
         assert_eq!(ev.kind, "postfix-script.symlink-leaves-directory");
         assert_eq!(ev.daemon, Some("postfix-script"));
-        assert_eq!(ev.get_str("file_path"), Some("/etc/postfix/./makedefs.out"));
+        assert_eq!(
+            ev.get_str(Name::file_path),
+            Some("/etc/postfix/./makedefs.out")
+        );
     }
 
     #[test]
@@ -252,9 +258,9 @@ mod tests {
         let ev = line("Jun 10 06:27:31 mx postfix[5436]: warning: read TCP map reply from 127.0.0.1:10023: unexpected EOF (Connection reset by peer)");
         assert_eq!(ev.daemon, Some("postfix"));
         assert_eq!(ev.kind, "postfix.tcp-map-error");
-        assert_eq!(ev.get_str("map_name"), Some("127.0.0.1:10023"));
+        assert_eq!(ev.get_str(Name::map_name), Some("127.0.0.1:10023"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("unexpected EOF (Connection reset by peer)")
         );
         let ev = line("Jun 10 06:27:31 mx postfix[5436]: fatal: the postfix command is reserved for the superuser");
@@ -266,7 +272,7 @@ mod tests {
         let text = "warning: /etc/postfix/main.cf, line 51: overriding earlier entry: relayhost=";
         let (kind, ev) = tagged("master", text, parse);
         assert_eq!(kind, Some("master.config-override"));
-        assert_eq!(ev.get_str("parameter"), Some("relayhost"));
+        assert_eq!(ev.get_str(Name::parameter), Some("relayhost"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::common;
 use super::delivery;
 use super::lex::{self, QueueId};
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises a message of the pickup daemon.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -27,10 +27,10 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         if orig.is_some_and(|p| p.key != "orig_id") || !it.rest().trim_end().is_empty() {
             return None;
         }
-        ev.put_int("uid", uid);
+        ev.put_int(Name::uid, uid);
         delivery::push_sender(ev, from.value);
         if let Some(o) = orig {
-            ev.put("orig_queue_id", o.value);
+            ev.put(Name::orig_queue_id, o.value);
         }
         return Some("pickup.submission");
     }
@@ -52,23 +52,24 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         return None;
     };
     ev.queue_id = Some(id);
-    ev.put("severity", level);
-    ev.put("additional_info", text);
+    ev.put(Name::severity, level);
+    ev.put(Name::additional_info, text);
     Some(kind)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::delivery::testing::line;
+    use crate::event::Name;
 
     #[test]
     fn submission() {
         let ev = line("2013 Jun 10 18:02:04.123 gds39d postfix/pickup[30583]: D25433FC013XXXX: uid=108 from=<logcheck>");
         assert_eq!(ev.kind, "pickup.submission");
         assert_eq!(ev.queue_id, Some("D25433FC013XXXX"));
-        assert_eq!(ev.get_int("uid"), Some(108));
-        assert_eq!(ev.get_str("sender"), Some("logcheck"));
-        assert!(ev.get("email_address").is_none());
+        assert_eq!(ev.get_int(Name::uid), Some(108));
+        assert_eq!(ev.get_str(Name::sender), Some("logcheck"));
+        assert!(ev.get(Name::email_address).is_none());
     }
 
     #[test]
@@ -76,11 +77,11 @@ mod tests {
         let ev = line("uid=1206 from=<system>");
         assert_eq!(ev.kind, "pickup.submission");
         assert_eq!(ev.daemon, Some("pickup"));
-        assert_eq!(ev.get_int("uid"), Some(1206));
-        assert_eq!(ev.get_str("sender"), Some("system"));
+        assert_eq!(ev.get_int(Name::uid), Some(1206));
+        assert_eq!(ev.get_str(Name::sender), Some("system"));
         let ev = line("D2FAE20586: uid=0 from=<fail2ban>");
         assert_eq!(ev.kind, "pickup.submission");
-        assert_eq!(ev.get_int("uid"), Some(0));
+        assert_eq!(ev.get_int(Name::uid), Some(0));
     }
 
     #[test]
@@ -88,9 +89,9 @@ mod tests {
         // Built from pickup.c's format string for mail requeued with `postsuper -r`.
         let ev = line("Jun 10 18:02:04 mx postfix/pickup[30583]: 4F1E03FC013: uid=89 from=<alice@example.com> orig_id=D25433FC013");
         assert_eq!(ev.kind, "pickup.submission");
-        assert_eq!(ev.get_str("email_address"), Some("alice@example.com"));
-        assert_eq!(ev.get_str("email_domain"), Some("example.com"));
-        assert_eq!(ev.get_str("orig_queue_id"), Some("D25433FC013"));
+        assert_eq!(ev.get_str(Name::email_address), Some("alice@example.com"));
+        assert_eq!(ev.get_str(Name::email_domain), Some("example.com"));
+        assert_eq!(ev.get_str(Name::orig_queue_id), Some("D25433FC013"));
     }
 
     #[test]
@@ -98,9 +99,9 @@ mod tests {
         let ev = line("warning: 3mCqcj5HR1z2xDW: message has been queued for 2 days");
         assert_eq!(ev.kind, "pickup.old-message");
         assert_eq!(ev.queue_id, Some("3mCqcj5HR1z2xDW"));
-        assert_eq!(ev.get_str("severity"), Some("warning"));
+        assert_eq!(ev.get_str(Name::severity), Some("warning"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("message has been queued for 2 days")
         );
     }

@@ -23,7 +23,7 @@
 use super::lex::{self, QueueId};
 use super::smtpd::{put_client, put_context, put_reply, put_server, put_text, split_context};
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises a `postscreen` message; see the module docs for the shapes.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -37,8 +37,8 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     if let Some(r) = b.strip_prefix("reject: connect from ") {
         let (e, r) = lex::endpoint(r)?;
         put_client(ev, &e);
-        ev.put("smtp_command", "CONNECT");
-        ev.put("result", "reject");
+        ev.put(Name::smtp_command, "CONNECT");
+        ev.put(Name::result, "reject");
         put_text(ev, r.strip_prefix(": ")?);
         return Some("postscreen.reject");
     }
@@ -56,8 +56,8 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         let (n, r) = r.split_once(" after ")?;
         let (t, r) = r.split_once(" from ")?;
         let (e, r) = lex::endpoint(r)?;
-        ev.put_int("bytes", lex::int(n)?);
-        ev.put_float_text("delay", t);
+        ev.put_int(Name::bytes, lex::int(n)?);
+        ev.put_float_text(Name::delay, t);
         put_client(ev, &e);
         put_text(ev, r.strip_prefix(": ").unwrap_or(r));
         return Some("postscreen.pregreet");
@@ -65,14 +65,14 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     if let Some(r) = b.strip_prefix("DNSBL rank ") {
         let (n, r) = r.split_once(" for ")?;
         let (e, _) = lex::endpoint(r)?;
-        ev.put_int("dnsbl_rank", lex::int(n)?);
+        ev.put_int(Name::dnsbl_rank, lex::int(n)?);
         put_client(ev, &e);
         return Some("postscreen.dnsbl");
     }
     if let Some(r) = b.strip_prefix("HANGUP after ") {
         let (t, r) = r.split_once(" from ")?;
         let (e, r) = lex::endpoint(r)?;
-        ev.put_float_text("delay", t);
+        ev.put_float_text(Name::delay, t);
         put_client(ev, &e);
         put_text(ev, r.strip_prefix(" in ").unwrap_or(r));
         return Some("postscreen.hangup");
@@ -106,7 +106,7 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         };
         put_client(ev, &e);
         if !cmd.is_empty() {
-            ev.put("smtp_command", cmd);
+            ev.put(Name::smtp_command, cmd);
         }
         put_text(ev, text);
         return Some(kind);
@@ -118,7 +118,7 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         {
             let (e, _) = lex::endpoint(r)?;
             put_client(ev, &e);
-            ev.put("smtp_command", cmd);
+            ev.put(Name::smtp_command, cmd);
             return Some("postscreen.data-without-rcpt");
         }
     }
@@ -146,7 +146,7 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
             kind,
             "postscreen.allowlisted" | "postscreen.denylisted" | "postscreen.allowlist-veto"
         ) {
-            ev.put("result", word);
+            ev.put(Name::result, word);
         }
         return Some(kind);
     }
@@ -158,13 +158,13 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         return super::verify::cache_cleanup(ev, b).then_some("postscreen.cache-cleanup");
     }
     if let Some(r) = b.strip_prefix("warning: ") {
-        ev.put("severity", "warning");
+        ev.put(Name::severity, "warning");
         if let Some(reason) = r.strip_prefix("getpeername: ") {
             put_text(ev, reason.strip_suffix(" -- dropping this connection")?);
             return Some("postscreen.getpeername-failed");
         }
         if r.starts_with("dnsblog reply timeout ") {
-            ev.put("additional_info", r);
+            ev.put(Name::additional_info, r);
             return Some("postscreen.dnsblog-timeout");
         }
         return None;
@@ -174,21 +174,21 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         ("leaving STRESS mode with ", "leaving"),
     ] {
         if let Some(r) = b.strip_prefix(prefix) {
-            ev.put_int("count", lex::int(r.strip_suffix(" connections")?)?);
-            ev.put("result", state);
+            ev.put_int(Name::count, lex::int(r.strip_suffix(" connections")?)?);
+            ev.put(Name::result, state);
             return Some("postscreen.stress-mode");
         }
     }
     if let Some(r) = b.strip_prefix("table ") {
         let table = r.strip_suffix(" has changed - finishing in the background")?;
-        ev.put("additional_info", table);
+        ev.put(Name::additional_info, table);
         return Some("postscreen.table-changed");
     }
     if b.starts_with('[') {
         let (e, r) = lex::endpoint(b)?;
         let keywords = r.strip_prefix(": discarding EHLO keywords: ")?;
         put_client(ev, &e);
-        ev.put("additional_info", keywords);
+        ev.put(Name::additional_info, keywords);
         return Some("postscreen.discarding-ehlo-keywords");
     }
     None
@@ -206,8 +206,8 @@ fn reject<'a>(ev: &mut LineEvent<'a>, r: &'a str) -> Option<&'static str> {
     }
     let r = r.strip_prefix(": ")?;
     put_client(ev, &e);
-    ev.put("smtp_command", cmd);
-    ev.put("result", "reject");
+    ev.put(Name::smtp_command, cmd);
+    ev.put(Name::result, "reject");
     let (text, context) = split_context(r);
     put_reply(ev, text);
     if let Some(c) = context {
@@ -218,6 +218,7 @@ fn reject<'a>(ev: &mut LineEvent<'a>, r: &'a str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use crate::event::Name;
     use crate::postfix::smtpd::testing::{exact, framed, parse, V::*};
 
     #[test]
@@ -318,18 +319,18 @@ mod tests {
         let ev = parse(&l);
         assert_eq!(ev.kind, "postscreen.reject");
         assert_eq!(
-            (ev.get_str("src_ip"), ev.get_int("src_port")),
+            (ev.get_str(Name::src_ip), ev.get_int(Name::src_port)),
             (Some("2001:db8::77"), Some(52032))
         );
         assert_eq!(
-            (ev.get_int("reject_code"), ev.get_str("reject_dsn")),
+            (ev.get_int(Name::reject_code), ev.get_str(Name::reject_dsn)),
             (Some(450), Some("4.3.2"))
         );
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("Service currently unavailable")
         );
-        assert_eq!(ev.get_str("helo"), Some("x.example"));
+        assert_eq!(ev.get_str(Name::helo), Some("x.example"));
     }
 
     #[test]
@@ -351,7 +352,10 @@ mod tests {
             (ev.kind, ev.daemon),
             ("postscreen.reject", Some("postscreen"))
         );
-        assert_eq!(ev.get_str("additional_info"), Some("all server ports busy"));
+        assert_eq!(
+            ev.get_str(Name::additional_info),
+            Some("all server ports busy")
+        );
         // postscreen.c's other wording.
         let l = framed(
             "postscreen",
@@ -418,7 +422,7 @@ mod tests {
         }
         let ev = parse("ALLOWLIST VETO [61.238.241.86]:53024");
         assert_eq!(
-            (ev.kind, ev.get_str("result")),
+            (ev.kind, ev.get_str(Name::result)),
             ("postscreen.allowlist-veto", Some("ALLOWLIST VETO"))
         );
     }
@@ -443,7 +447,7 @@ mod tests {
         );
         let ev = parse("PASS NEW [2607:f8b0:4003:c01::23a]:36051");
         assert_eq!(
-            (ev.kind, ev.get_str("src_ip")),
+            (ev.kind, ev.get_str(Name::src_ip)),
             ("postscreen.pass-new", Some("2607:f8b0:4003:c01::23a"))
         );
     }
@@ -498,7 +502,10 @@ mod tests {
         );
         let ev = parse(r"COMMAND PIPELINING from [88.208.233.4]:42606 after .: \n");
         assert_eq!(
-            (ev.get_str("smtp_command"), ev.get_str("additional_info")),
+            (
+                ev.get_str(Name::smtp_command),
+                ev.get_str(Name::additional_info)
+            ),
             (Some("."), Some(r"\n"))
         );
         let ev = parse(
@@ -528,7 +535,7 @@ mod tests {
             ],
         );
         let ev = parse("Jan 1 00:00:00 hostname postfix/postscreen[12345]: BDAT without valid RCPT from [123.45.67.89]:12345");
-        assert_eq!(ev.get_str("smtp_command"), Some("BDAT"));
+        assert_eq!(ev.get_str(Name::smtp_command), Some("BDAT"));
     }
 
     #[test]

@@ -15,7 +15,7 @@
 use super::common;
 use super::lex::{self, QueueId};
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises a message of postsuper.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -44,21 +44,22 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
             if !matches!(unit, "message" | "messages") {
                 return None;
             }
-            ev.put("result", what);
-            ev.put_int("num_messages", n);
+            ev.put(Name::result, what);
+            ev.put_int(Name::num_messages, n);
             return Some("postsuper.summary");
         }
     }
     let (_, level, rest) = common::severity(m.body)?;
     let id = rest.strip_prefix("invalid mail queue id: ")?;
-    ev.put("severity", level);
-    ev.put("additional_info", id);
+    ev.put(Name::severity, level);
+    ev.put(Name::additional_info, id);
     Some("postsuper.invalid-queue-id")
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::delivery::testing::line;
+    use crate::event::Name;
 
     #[test]
     fn summaries() {
@@ -71,8 +72,8 @@ mod tests {
             let ev = line(text);
             assert_eq!(ev.kind, "postsuper.summary", "{text}");
             assert_eq!(ev.daemon, Some("postsuper"));
-            assert_eq!(ev.get_str("result"), Some(what));
-            assert_eq!(ev.get_int("num_messages"), Some(n));
+            assert_eq!(ev.get_str(Name::result), Some(what));
+            assert_eq!(ev.get_int(Name::num_messages), Some(n));
         }
     }
 

@@ -19,7 +19,7 @@ use super::common;
 use super::delivery::{self, kind};
 use super::lex::{self, QueueId};
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 macro_rules! k {
     ($m:expr, $suffix:literal) => {
@@ -54,11 +54,11 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         if !counts.ends_with(" active queue entries") {
             return None;
         }
-        ev.put("dest_host", dest);
-        ev.put("additional_info", rest);
+        ev.put(Name::dest_host, dest);
+        ev.put(Name::additional_info, rest);
         k!(m, "queue-congestion")
     } else if is_advice(rest) {
-        ev.put("additional_info", rest);
+        ev.put(Name::additional_info, rest);
         k!(m, "congestion-advice")
     } else if let Some((param, _)) = rest
         .split_once(" is larger than ")
@@ -70,8 +70,8 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
                     .is_some_and(|t| t.ends_with(" - adjusting "))
         })
     {
-        ev.put("parameter", param);
-        ev.put("additional_info", rest);
+        ev.put(Name::parameter, param);
+        ev.put(Name::additional_info, rest);
         k!(m, "config-adjusted")
     } else if let (QueueId::Id(id), "queue file size limit exceeded") = lex::split_queue_id(rest) {
         // smtpd logs this warning too; without a tag it is left to smtpd.
@@ -83,7 +83,7 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     } else {
         None
     }?;
-    ev.put("severity", level);
+    ev.put(Name::severity, level);
     Some(kind)
 }
 
@@ -103,8 +103,8 @@ fn from_line<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     let rest = it.rest();
     if let (Some(size), Some(nrcpt)) = (size, nrcpt) {
         delivery::push_sender(ev, from);
-        ev.put_int_text("bytes", size);
-        ev.put_int_text("num_recipients", nrcpt);
+        ev.put_int_text(Name::bytes, size);
+        ev.put_int_text(Name::num_recipients, nrcpt);
         return k!(m, "queued");
     }
     let status = status.filter(|s| matches!(*s, "expired" | "force-expired"))?;
@@ -112,7 +112,7 @@ fn from_line<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         return None;
     }
     delivery::push_sender(ev, from);
-    ev.put("result", status);
+    ev.put(Name::result, status);
     k!(m, "expired")
 }
 
@@ -141,11 +141,11 @@ mod tests {
         let ev = line("Mar  6 01:13:50 letterman postfix/qmgr[1436]: D3120239C2: from=<sender@example.com>, size=5779, nrcpt=1 (queue active)");
         assert_eq!(ev.kind, "qmgr.queued");
         assert_eq!(ev.queue_id, Some("D3120239C2"));
-        assert_eq!(ev.get_str("sender"), Some("sender@example.com"));
-        assert_eq!(ev.get_str("email_address"), Some("sender@example.com"));
-        assert_eq!(ev.get_str("email_domain"), Some("example.com"));
-        assert_eq!(ev.get_int("bytes"), Some(5779));
-        assert_eq!(ev.get_int("num_recipients"), Some(1));
+        assert_eq!(ev.get_str(Name::sender), Some("sender@example.com"));
+        assert_eq!(ev.get_str(Name::email_address), Some("sender@example.com"));
+        assert_eq!(ev.get_str(Name::email_domain), Some("example.com"));
+        assert_eq!(ev.get_int(Name::bytes), Some(5779));
+        assert_eq!(ev.get_int(Name::num_recipients), Some(1));
         assert_eq!(ev.parser, Some("postfix-postfix-kv-email-queue"));
     }
 
@@ -153,34 +153,34 @@ mod tests {
     fn queued_null_sender_and_local_sender() {
         let ev = line("Jul  5 06:52:11 prd-mx1 postfix/qmgr[20459]: 3mPVKl0Mhjz7sXv: from=<>, size=2666, nrcpt=2 (queue active)");
         assert_eq!(ev.kind, "qmgr.queued");
-        assert_eq!(ev.get_str("sender"), Some(""));
-        assert!(ev.get("email_address").is_none());
-        assert_eq!(ev.get_int("num_recipients"), Some(2));
+        assert_eq!(ev.get_str(Name::sender), Some(""));
+        assert!(ev.get(Name::email_address).is_none());
+        assert_eq!(ev.get_int(Name::num_recipients), Some(2));
         let ev = line("3mfHGL1r9gzyQP: from=<system>, size=813, nrcpt=1 (queue active)");
         assert_eq!(ev.kind, "qmgr.queued");
-        assert_eq!(ev.get_str("sender"), Some("system"));
-        assert!(ev.get("email_address").is_none());
+        assert_eq!(ev.get_str(Name::sender), Some("system"));
+        assert!(ev.get(Name::email_address).is_none());
     }
 
     #[test]
     fn queued_without_brackets_and_without_queue_id() {
         let ev = line("Sep 25 12:07:56 rory-dev postfix/qmgr[1626]: ED373F8043E: from=rory@rory-dev.localdomain, size=270, nrcpt=1 (queue active)");
         assert_eq!(ev.kind, "qmgr.queued");
-        assert_eq!(ev.get_str("sender"), Some("rory@rory-dev.localdomain"));
-        assert_eq!(ev.get_int("bytes"), Some(270));
+        assert_eq!(ev.get_str(Name::sender), Some("rory@rory-dev.localdomain"));
+        assert_eq!(ev.get_int(Name::bytes), Some(270));
         let ev = line("from=<spruit@example.org>, size=11445, nrcpt=1 (queue active)");
         assert_eq!(ev.kind, "qmgr.queued");
         assert_eq!(ev.daemon, Some("qmgr"));
         assert_eq!(ev.queue_id, None);
-        assert_eq!(ev.get_int("bytes"), Some(11445));
+        assert_eq!(ev.get_int(Name::bytes), Some(11445));
     }
 
     #[test]
     fn queued_doubled_bracket() {
         let ev = line("2013 Jun 10 06:27:31.123 gds39d postfix/qmgr[5436]: 1A2B3C4D5EXXXX: from=<u@e.com>>, size=12, nrcpt=1 (queue active)");
         assert_eq!(ev.kind, "qmgr.queued");
-        assert_eq!(ev.get_str("sender"), Some("u@e.com"));
-        assert_eq!(ev.get_int("bytes"), Some(12));
+        assert_eq!(ev.get_str(Name::sender), Some("u@e.com"));
+        assert_eq!(ev.get_int(Name::bytes), Some(12));
     }
 
     #[test]
@@ -195,19 +195,19 @@ mod tests {
     fn expired() {
         let ev = line("Apr 10 14:50:16 mail postfix/qmgr[3663]: BACE842E72: from=<noreply@domain.com>, status=expired, returned to sender");
         assert_eq!(ev.kind, "qmgr.expired");
-        assert_eq!(ev.get_str("sender"), Some("noreply@domain.com"));
-        assert_eq!(ev.get_str("email_address"), Some("noreply@domain.com"));
-        assert_eq!(ev.get_str("result"), Some("expired"));
+        assert_eq!(ev.get_str(Name::sender), Some("noreply@domain.com"));
+        assert_eq!(ev.get_str(Name::email_address), Some("noreply@domain.com"));
+        assert_eq!(ev.get_str(Name::result), Some("expired"));
         let ev = line("585BC3F: from=<>, status=expired, returned to sender");
         assert_eq!(ev.kind, "qmgr.expired");
-        assert_eq!(ev.get_str("sender"), Some(""));
+        assert_eq!(ev.get_str(Name::sender), Some(""));
         let (kind, ev) = tagged(
             "qmgr",
             "585BC3F: from=<a@b.example>, status=force-expired, returned to sender",
             parse,
         );
         assert_eq!(kind, Some("qmgr.expired"));
-        assert_eq!(ev.get_str("result"), Some("force-expired"));
+        assert_eq!(ev.get_str(Name::result), Some("force-expired"));
     }
 
     #[test]
@@ -218,7 +218,7 @@ mod tests {
         ] {
             let ev = line(text);
             assert_eq!(ev.kind, "qmgr.congestion-advice");
-            assert_eq!(ev.get_str("severity"), Some("warning"));
+            assert_eq!(ev.get_str(Name::severity), Some("warning"));
         }
     }
 
@@ -226,7 +226,7 @@ mod tests {
     fn lifetime_adjusted() {
         let ev = line("warning: bounce_queue_lifetime is larger than maximal_queue_lifetime - adjusting bounce_queue_lifetime");
         assert_eq!(ev.kind, "qmgr.config-adjusted");
-        assert_eq!(ev.get_str("parameter"), Some("bounce_queue_lifetime"));
+        assert_eq!(ev.get_str(Name::parameter), Some("bounce_queue_lifetime"));
     }
 
     #[test]
@@ -241,15 +241,15 @@ mod tests {
     fn congestion() {
         let ev = line("Jun 10 06:27:31 mx postfix/qmgr[5436]: warning: mail for [10.0.0.5]:10025 is using up 4001 of 20000 active queue entries");
         assert_eq!(ev.kind, "qmgr.queue-congestion");
-        assert_eq!(ev.get_str("dest_host"), Some("[10.0.0.5]:10025"));
+        assert_eq!(ev.get_str(Name::dest_host), Some("[10.0.0.5]:10025"));
     }
 
     #[test]
     fn delivery_from_qmgr() {
         let ev = line("Jun 10 06:27:31 mx postfix/qmgr[5436]: 1A2B3C4D5E: to=<a@example.org>, relay=none, delay=0.2, delays=0.2/0/0/0, dsn=4.3.0, status=deferred (delivery temporarily suspended: unknown mail transport error)");
         assert_eq!(ev.kind, "qmgr.delivery");
-        assert_eq!(ev.get_str("result"), Some("deferred"));
-        assert_eq!(ev.get_str("dest_email_address"), Some("a@example.org"));
+        assert_eq!(ev.get_str(Name::result), Some("deferred"));
+        assert_eq!(ev.get_str(Name::dest_email_address), Some("a@example.org"));
     }
 
     #[test]

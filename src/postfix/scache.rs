@@ -11,7 +11,7 @@
 
 use super::lex::QueueId;
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises an `scache` message; see the module docs for the shapes.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -28,7 +28,7 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     let (text, kind) = KINDS
         .iter()
         .find_map(|(p, k)| r.strip_prefix(p).map(|t| (t, *k)))?;
-    ev.put("additional_info", text);
+    ev.put(Name::additional_info, text);
     Some(kind)
 }
 

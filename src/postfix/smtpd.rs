@@ -24,7 +24,7 @@
 
 use super::lex::{self, Endpoint, QueueId};
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises an `smtpd` message; see the module docs for the shapes.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -60,7 +60,7 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         }
         put_client(ev, &e);
         if !counters.is_empty() {
-            ev.put("additional_info", counters);
+            ev.put(Name::additional_info, counters);
         }
         return Some("smtpd.disconnect");
     }
@@ -79,12 +79,12 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         return Some("smtpd.ssl-accept-error");
     }
     if let Some(rest) = b.strip_prefix("discarding EHLO keywords: ") {
-        ev.put("additional_info", rest);
+        ev.put(Name::additional_info, rest);
         return Some("smtpd.discarding-ehlo-keywords");
     }
     if let Some(rest) = b.strip_prefix("table ") {
         let table = rest.strip_suffix(" has changed -- restarting")?;
-        ev.put("additional_info", table);
+        ev.put(Name::additional_info, table);
         return Some("smtpd.table-changed");
     }
     tls_summary(ev, b, " from ", put_client, "smtpd.tls-established")
@@ -101,26 +101,26 @@ pub(crate) fn tagged(m: &Msg<'_>, ev: &LineEvent<'_>) -> bool {
 /// `unknown`, and `src_port` when logged.
 pub(crate) fn put_client<'a>(ev: &mut LineEvent<'a>, e: &Endpoint<'a>) {
     if !e.host.is_empty() && e.host != "unknown" {
-        ev.put("src_host", e.host);
+        ev.put(Name::src_host, e.host);
     }
     if !e.addr.is_empty() && e.addr != "unknown" {
-        ev.put("src_ip", e.addr);
+        ev.put(Name::src_ip, e.addr);
     }
     if let Some(p) = e.port {
-        ev.put_int("src_port", p as i64);
+        ev.put_int(Name::src_port, p as i64);
     }
 }
 
 /// Pushes a remote server (the other end of an outgoing connection): `dest_host`, `dest_ip`, `dest_port`.
 pub(crate) fn put_server<'a>(ev: &mut LineEvent<'a>, e: &Endpoint<'a>) {
     if !e.host.is_empty() && e.host != "unknown" {
-        ev.put("dest_host", e.host);
+        ev.put(Name::dest_host, e.host);
     }
     if !e.addr.is_empty() && e.addr != "unknown" {
-        ev.put("dest_ip", e.addr);
+        ev.put(Name::dest_ip, e.addr);
     }
     if let Some(p) = e.port {
-        ev.put_int("dest_port", p as i64);
+        ev.put_int(Name::dest_port, p as i64);
     }
 }
 
@@ -128,7 +128,7 @@ pub(crate) fn put_server<'a>(ev: &mut LineEvent<'a>, e: &Endpoint<'a>) {
 pub(crate) fn put_text<'a>(ev: &mut LineEvent<'a>, text: &'a str) {
     let text = text.trim_end();
     if !text.is_empty() {
-        ev.put("additional_info", text);
+        ev.put(Name::additional_info, text);
     }
 }
 
@@ -139,17 +139,17 @@ fn put_command<'a>(ev: &mut LineEvent<'a>, cmd: &'a str) -> Option<()> {
         && cmd
             .bytes()
             .all(|c| c.is_ascii_uppercase() || c == b'-' || c == b'_');
-    ok.then(|| ev.put("smtp_command", cmd))
+    ok.then(|| ev.put(Name::smtp_command, cmd))
 }
 
 /// Pushes an envelope sender: `sender` (empty for the null sender `<>`), and `email_address` and
 /// `email_domain` when there is an address.
 pub(crate) fn put_sender<'a>(ev: &mut LineEvent<'a>, addr: &'a str) {
-    ev.put("sender", addr);
+    ev.put(Name::sender, addr);
     if !addr.is_empty() {
-        ev.put("email_address", addr);
+        ev.put(Name::email_address, addr);
         if let Some(d) = lex::domain(addr) {
-            ev.put("email_domain", d);
+            ev.put(Name::email_domain, d);
         }
     }
 }
@@ -159,11 +159,11 @@ pub(crate) fn put_recipient<'a>(ev: &mut LineEvent<'a>, addr: &'a str) {
     if addr.is_empty() {
         return;
     }
-    ev.put("dest_email_address", addr);
+    ev.put(Name::dest_email_address, addr);
     if let Some(d) = lex::domain(addr) {
-        ev.put("dest_email_domain", d);
+        ev.put(Name::dest_email_domain, d);
     }
-    ev.put("email_recipients", addr);
+    ev.put(Name::email_recipients, addr);
 }
 
 /// The keys of the context list smtpd, postscreen and cleanup append to what they log.
@@ -213,11 +213,11 @@ pub(crate) fn put_context<'a>(ev: &mut LineEvent<'a>, list: &'a str) -> &'a str 
         match p.key {
             "from" => put_sender(ev, p.value),
             "to" => put_recipient(ev, p.value),
-            "proto" if !p.value.is_empty() => ev.put("proto", p.value),
-            "helo" if !p.value.is_empty() => ev.put("helo", p.value),
-            "sasl_method" => ev.put("sasl_method", p.value),
-            "sasl_username" => ev.put("user", p.value),
-            "sasl_sender" => ev.put("sasl_sender", p.value),
+            "proto" if !p.value.is_empty() => ev.put(Name::proto, p.value),
+            "helo" if !p.value.is_empty() => ev.put(Name::helo, p.value),
+            "sasl_method" => ev.put(Name::sasl_method, p.value),
+            "sasl_username" => ev.put(Name::user, p.value),
+            "sasl_sender" => ev.put(Name::sasl_sender, p.value),
             _ => {}
         }
     }
@@ -243,12 +243,12 @@ pub(crate) fn put_reply<'a>(ev: &mut LineEvent<'a>, reply: &'a str) {
         && b[..3].iter().all(u8::is_ascii_digit)
         && matches!(b.get(3), None | Some(b' '))
     {
-        ev.put_int("reject_code", lex::int(&t[..3]).unwrap_or(0));
+        ev.put_int(Name::reject_code, lex::int(&t[..3]).unwrap_or(0));
         t = t[3..].trim_start();
     }
     let (w, rest) = lex::word(t);
     if is_dsn(w) {
-        ev.put("reject_dsn", w);
+        ev.put(Name::reject_dsn, w);
         t = rest;
     }
     if let Some(at) = lex::find(t, "blocked using ") {
@@ -257,7 +257,7 @@ pub(crate) fn put_reply<'a>(ev: &mut LineEvent<'a>, reply: &'a str) {
             .find(|c: char| c == ';' || c == ',' || c.is_whitespace())
             .unwrap_or(d.len());
         if end > 0 {
-            ev.put("dnsbl_domain", &d[..end]);
+            ev.put(Name::dnsbl_domain, &d[..end]);
         }
     }
     if let Some(rest) = t.strip_prefix('<').and_then(|r| r.split_once(">: ")) {
@@ -285,11 +285,11 @@ fn client<'a>(ev: &mut LineEvent<'a>, rest: &'a str) -> Option<&'static str> {
     put_client(ev, &e);
     for p in lex::pairs(after) {
         match p.key {
-            "sasl_method" => ev.put("sasl_method", p.value),
-            "sasl_username" => ev.put("user", p.value),
-            "sasl_sender" => ev.put("sasl_sender", p.value),
-            "orig_queue_id" => ev.put("orig_queue_id", p.value),
-            "orig_client" => ev.put("orig_client", p.value),
+            "sasl_method" => ev.put(Name::sasl_method, p.value),
+            "sasl_username" => ev.put(Name::user, p.value),
+            "sasl_sender" => ev.put(Name::sasl_sender, p.value),
+            "orig_queue_id" => ev.put(Name::orig_queue_id, p.value),
+            "orig_client" => ev.put(Name::orig_client, p.value),
             _ => {}
         }
     }
@@ -327,7 +327,7 @@ fn action<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         };
         let (stage, rest) = rest.split_once(':')?;
         put_command(ev, stage)?;
-        ev.put("result", word);
+        ev.put(Name::result, word);
         let (text, context) = split_context(rest.trim_start());
         if let Some(c) = context {
             put_context(ev, c);
@@ -335,7 +335,7 @@ fn action<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         if outcome == "accept" {
             put_text(ev, text);
             if let Some(q) = queued_as(text) {
-                ev.put("queued_as", q);
+                ev.put(Name::queued_as, q);
             }
         } else {
             put_reply(ev, text);
@@ -358,7 +358,7 @@ fn action<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
         None => &rest[rest.find(": ")?..],
     };
     put_command(ev, cmd)?;
-    ev.put("result", word);
+    ev.put(Name::result, word);
     let (text, context) = split_context(rest.strip_prefix(':').unwrap_or(rest).trim_start());
     put_reply(ev, text);
     if let Some(c) = context {
@@ -382,7 +382,7 @@ fn session_end<'a>(ev: &mut LineEvent<'a>, body: &'a str) -> Option<&'static str
     let rest = match rest.strip_prefix('(') {
         Some(r) => {
             let (n, r) = r.split_once(" bytes) ")?;
-            ev.put_int("bytes", lex::int(n)?);
+            ev.put_int(Name::bytes, lex::int(n)?);
             r
         }
         None => rest,
@@ -420,7 +420,7 @@ pub(crate) fn tls_summary<'a>(
         None => rest.strip_prefix(" to ")?.split_once(": ")?.1,
     };
     put(ev, &e);
-    ev.put("result", level);
+    ev.put(Name::result, level);
     put_text(ev, text);
     Some(kind)
 }
@@ -449,13 +449,13 @@ pub(crate) fn dnsbl_query(q: &str) -> Option<(String, &str)> {
 
 /// `warning: ...` messages that say something about a client or a service smtpd depends on.
 fn warning<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>, rest: &'a str) -> Option<&'static str> {
-    ev.put("severity", "warning");
+    ev.put(Name::severity, "warning");
     if let Some((e, after)) = lex::endpoint(rest) {
         // `H[IP][:port]: SASL MECH authentication failed: REASON, sasl_username=U`.
         let sasl = after.strip_prefix(": SASL ")?;
         let (mech, what) = sasl.split_once(' ')?;
         put_client(ev, &e);
-        ev.put("sasl_method", mech);
+        ev.put(Name::sasl_method, mech);
         if let Some(reason) = what.strip_prefix("authentication failed") {
             let reason = reason.strip_prefix(':').unwrap_or(reason).trim();
             let (reason, user) = match reason.rfind(", sasl_username=") {
@@ -463,7 +463,7 @@ fn warning<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>, rest: &'a str) -> Option<&'s
                 None => (reason, None),
             };
             if let Some(u) = user.filter(|u| !u.is_empty() && *u != "(unavailable)") {
-                ev.put("user", u);
+                ev.put(Name::user, u);
             }
             put_text(ev, reason);
             return Some("smtpd.sasl-failed");
@@ -473,8 +473,8 @@ fn warning<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>, rest: &'a str) -> Option<&'s
     if let Some(r) = rest.strip_prefix("hostname ") {
         let (host, r) = r.split_once(" does not resolve to address ")?;
         let (ip, reason) = r.split_once(": ").unwrap_or((r, ""));
-        ev.put("src_host", host);
-        ev.put("src_ip", ip.trim_end());
+        ev.put(Name::src_host, host);
+        ev.put(Name::src_ip, ip.trim_end());
         put_text(ev, reason);
         return Some("smtpd.hostname-unresolved");
     }
@@ -506,9 +506,9 @@ fn warning<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>, rest: &'a str) -> Option<&'s
         let (e, r) = lex::endpoint(r)?;
         let service = r.strip_prefix(" for service ")?;
         put_client(ev, &e);
-        ev.put_int("count", lex::int(n)?);
-        ev.put("service", service);
-        ev.put("additional_info", rest);
+        ev.put_int(Name::count, lex::int(n)?);
+        ev.put(Name::service, service);
+        ev.put(Name::additional_info, rest);
         return Some("smtpd.limit-exceeded");
     }
     if let Some(r) = rest.strip_prefix("TLS library problem: ") {
@@ -535,30 +535,30 @@ fn warning<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>, rest: &'a str) -> Option<&'s
         if !tagged(m, ev) {
             return None;
         }
-        ev.put("additional_info", rest);
+        ev.put(Name::additional_info, rest);
         return Some("smtpd.database-older-than-source");
     }
     // `IP: address not listed for hostname H`, `IP: hostname H verification failed: R`,
     // `QUERY: RBL lookup error: R`.
     let (first, r) = rest.split_once(": ")?;
     if let Some(host) = r.strip_prefix("address not listed for hostname ") {
-        ev.put("src_ip", first);
-        ev.put("src_host", host.trim_end());
+        ev.put(Name::src_ip, first);
+        ev.put(Name::src_host, host.trim_end());
         return Some("smtpd.address-not-listed");
     }
     if let Some(r) = r.strip_prefix("hostname ") {
         let (host, reason) = r.split_once(" verification failed")?;
-        ev.put("src_ip", first);
-        ev.put("src_host", host);
+        ev.put(Name::src_ip, first);
+        ev.put(Name::src_host, host);
         put_text(ev, reason.strip_prefix(": ").unwrap_or(reason));
         return Some("smtpd.hostname-verification-failed");
     }
     if r.starts_with("RBL lookup error: ") {
         if let Some((ip, zone)) = dnsbl_query(first) {
-            ev.put_owned("src_ip", ip);
-            ev.put("dnsbl_domain", zone);
+            ev.put_owned(Name::src_ip, ip);
+            ev.put(Name::dnsbl_domain, zone);
         }
-        ev.put("additional_info", rest);
+        ev.put(Name::additional_info, rest);
         return Some("smtpd.rbl-lookup-error");
     }
     None
@@ -606,7 +606,7 @@ pub(crate) mod testing {
                     Value::Int(i) => V::I(*i),
                     Value::Float(f) => V::F(*f),
                 };
-                (*n, v)
+                (n.as_str(), v)
             })
             .collect();
         for w in want {
@@ -622,6 +622,7 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::testing::{exact, framed, parse, V::*};
+    use crate::event::Name;
 
     #[test]
     fn sasl_failed() {
@@ -657,9 +658,9 @@ mod tests {
             ],
         );
         let ev = parse("Aug 4 16:47:52 mail3 postfix/smtpd[31152]: warning: unknown[192.0.2.237]:55729: SASL LOGIN authentication failed: authentication failure");
-        assert_eq!(ev.get_int("src_port"), Some(55729));
+        assert_eq!(ev.get_int(Name::src_port), Some(55729));
         let ev = parse("Oct 19 19:56:07 longbeach postfix/smtpd[2309]: warning: unknown[2001:db8::a11:beef:7ac0]: SASL LOGIN authentication failed: UGFzc3dvcmQ6");
-        assert_eq!(ev.get_str("src_ip"), Some("2001:db8::a11:beef:7ac0"));
+        assert_eq!(ev.get_str(Name::src_ip), Some("2001:db8::a11:beef:7ac0"));
         let ev = parse("Aug 3 15:30:49 ksusha postfix/smtpd[17041]: warning: mail.foldsandwalker.com[98.191.84.74]: SASL Plain authentication failed:");
         exact(
             &ev,
@@ -691,8 +692,11 @@ mod tests {
         );
         let l = framed("smtpd", "warning: unknown[192.0.2.9]: SASL PLAIN authentication failed: bad protocol / cancel, sasl_username=(unavailable)");
         let ev = parse(&l);
-        assert_eq!(ev.get_str("user"), None);
-        assert_eq!(ev.get_str("additional_info"), Some("bad protocol / cancel"));
+        assert_eq!(ev.get_str(Name::user), None);
+        assert_eq!(
+            ev.get_str(Name::additional_info),
+            Some("bad protocol / cancel")
+        );
     }
 
     #[test]
@@ -806,7 +810,7 @@ mod tests {
             ],
         );
         let ev = parse("Dec 13 09:32:50 marcos postfix/smtpd[24754]: lost connection after AUTH from rrcs-24-213-217-114.nys.biz.rr.com[2001:db8::a11:beef:7ac0]");
-        assert_eq!(ev.get_str("src_ip"), Some("2001:db8::a11:beef:7ac0"));
+        assert_eq!(ev.get_str(Name::src_ip), Some("2001:db8::a11:beef:7ac0"));
     }
 
     #[test]
@@ -868,8 +872,8 @@ mod tests {
             ],
         );
         let ev = parse("Jan 31 13:55:24 xxx postfix-incoming/smtpd[3462]: NOQUEUE: reject: EHLO from s271272.static.corbina.ru[78.107.251.238]: 504 5.5.2 <User>: Helo command rejected: need fully-qualified hostname; proto=SMTP helo=<User>");
-        assert_eq!(ev.get_str("smtp_command"), Some("EHLO"));
-        assert_eq!(ev.get_str("helo"), Some("User"));
+        assert_eq!(ev.get_str(Name::smtp_command), Some("EHLO"));
+        assert_eq!(ev.get_str(Name::helo), Some("User"));
     }
 
     #[test]
@@ -897,7 +901,7 @@ mod tests {
             ],
         );
         let ev = parse("Dec  8 11:13:01 flash postfix/smtpd[66532]: NOQUEUE: reject: RCPT from v6-example-host.net[2001:123:456:123::1]: 554 5.7.1 <foobar@nonlocaldomain.com>: Relay access denied; from=<foo@bar.co> to=<foobar@nonlocaldomain.com> proto=ESMTP helo=<foo.bar.co>");
-        assert_eq!(ev.get_str("src_ip"), Some("2001:123:456:123::1"));
+        assert_eq!(ev.get_str(Name::src_ip), Some("2001:123:456:123::1"));
     }
 
     #[test]
@@ -926,18 +930,18 @@ mod tests {
         let ev = parse("Jul 18 23:12:56 xxx postfix/smtpd[8738]: NOQUEUE: reject: RCPT from foo[192.51.100.43]: 554 5.7.1 <foo@bad.domain>: Sender address rejected: match bad.domain; from=<foo@bad.domain> to=<foo@porcupine.org> proto=SMTP helo=<192.51.100.43>");
         assert_eq!(ev.kind, "smtpd.reject");
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("Sender address rejected: match bad.domain")
         );
-        assert_eq!(ev.get_str("email_domain"), Some("bad.domain"));
-        assert_eq!(ev.get_str("dest_email_domain"), Some("porcupine.org"));
+        assert_eq!(ev.get_str(Name::email_domain), Some("bad.domain"));
+        assert_eq!(ev.get_str(Name::dest_email_domain), Some("porcupine.org"));
         let l = framed("smtpd", "NOQUEUE: reject: RCPT from unknown[2001:980:cfb1:1:82f:f74e:a45c:3033]: 504 5.5.2 <aap@henk>: Sender address rejected: need fully-qualified address; from=<aap@henk> to=<user@example.com> proto=SMTP helo=<test>");
         let ev = parse(&l);
         assert_eq!(
-            ev.get_str("src_ip"),
+            ev.get_str(Name::src_ip),
             Some("2001:980:cfb1:1:82f:f74e:a45c:3033")
         );
-        assert_eq!(ev.get_str("email_domain"), Some("henk"));
+        assert_eq!(ev.get_str(Name::email_domain), Some("henk"));
     }
 
     #[test]
@@ -956,10 +960,10 @@ mod tests {
             ],
         );
         let ev = parse("May  8 08:26:55 mail postfix/smtpd[27712]: NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 452 Insufficient system storage");
-        assert_eq!(ev.get_int("reject_code"), Some(452));
-        assert_eq!(ev.get_str("reject_dsn"), None);
+        assert_eq!(ev.get_int(Name::reject_code), Some(452));
+        assert_eq!(ev.get_str(Name::reject_dsn), None);
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("Insufficient system storage")
         );
     }
@@ -969,14 +973,14 @@ mod tests {
         let ev = parse("Dec 21 21:17:29 xxx postfix/smtpd[7150]: NOQUEUE: reject: RCPT from badserver.example.com[93.184.216.34]: 450 4.7.1 Client host rejected: cannot find your hostname, [93.184.216.34]; from=<badactor@example.com> to=<goodguy@example.com> proto=ESMTP helo=<badserver.example.com>");
         assert_eq!(ev.kind, "smtpd.reject");
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("Client host rejected: cannot find your hostname, [93.184.216.34]")
         );
-        assert_eq!(ev.get_str("helo"), Some("badserver.example.com"));
+        assert_eq!(ev.get_str(Name::helo), Some("badserver.example.com"));
         let ev = parse("Jun  1 19:00:55 mail postfix/smtpd[7749]: NOQUEUE: reject: CONNECT from unknown[192.0.2.114]: 450 4.7.25 Client host rejected: cannot find your hostname, [178.215.236.114]; proto=SMTP");
-        assert_eq!(ev.get_str("smtp_command"), Some("CONNECT"));
-        assert_eq!(ev.get_str("reject_dsn"), Some("4.7.25"));
-        assert_eq!(ev.get_str("proto"), Some("SMTP"));
+        assert_eq!(ev.get_str(Name::smtp_command), Some("CONNECT"));
+        assert_eq!(ev.get_str(Name::reject_dsn), Some("4.7.25"));
+        assert_eq!(ev.get_str(Name::proto), Some("SMTP"));
     }
 
     #[test]
@@ -1041,16 +1045,16 @@ mod tests {
         // smtpd_check.c's log_whatsup appends the SASL login of an authenticated client.
         let l = framed("smtpd", "NOQUEUE: reject: RCPT from wks[10.1.2.17]: 550 5.7.1 <x@y.example>: Recipient address rejected: Access denied; from=<a@corp.example> to=<x@y.example> proto=ESMTP helo=<wks> sasl_method=PLAIN sasl_username=jdoe");
         let ev = parse(&l);
-        assert_eq!(ev.get_str("user"), Some("jdoe"));
-        assert_eq!(ev.get_str("sasl_method"), Some("PLAIN"));
+        assert_eq!(ev.get_str(Name::user), Some("jdoe"));
+        assert_eq!(ev.get_str(Name::sasl_method), Some("PLAIN"));
         let ev = parse("May 28 13:04:38 email2 postfix/smtpd[1433]: NOQUEUE: reject: RCPT from <censored>: 554 5.7.1 <my_email>>: Recipient address rejected: Invalid HELO/EHLO; Must be a FQDN or an address literal, not 'xxx'; from=<client1@1.example.com> to=<my_address> proto=ESMTP helo=");
         assert_eq!(ev.kind, "smtpd.reject");
-        assert_eq!(ev.get_str("src_ip"), None);
+        assert_eq!(ev.get_str(Name::src_ip), None);
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("Recipient address rejected: Invalid HELO/EHLO; Must be a FQDN or an address literal, not 'xxx'")
         );
-        assert_eq!(ev.get_str("dest_email_address"), Some("my_address"));
+        assert_eq!(ev.get_str(Name::dest_email_address), Some("my_address"));
     }
 
     #[test]
@@ -1058,11 +1062,11 @@ mod tests {
         let l = framed("smtpd", "NOQUEUE: filter: RCPT from unknown[85.25.255.255]: <mail@sender.com>: Sender address triggers FILTER smtp-amavis:[127.0.0.1]:10024; from=<mail@sender.com> to=<user@domain.com> proto=ESMTP helo=<plutoapp.biz>");
         let ev = parse(&l);
         assert_eq!(
-            (ev.kind, ev.get_str("result")),
+            (ev.kind, ev.get_str(Name::result)),
             ("smtpd.filter", Some("filter"))
         );
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("Sender address triggers FILTER smtp-amavis:[127.0.0.1]:10024")
         );
         let l = framed("smtpd", "NOQUEUE: discard: MAIL from ccm231.constantcontact.com[208.75.123.231]: <bsdbdsfbw==_4343_sdfbddw==@in.constantcontact.com>: Sender address SPAM; from=<bsdbdsfbw==_4343_sdfbddw==@in.constantcontact.com> proto=ESMTP helo=<ccm231.constantcontact.com>");
@@ -1091,10 +1095,10 @@ mod tests {
         let l = framed("smtpd", "NOQUEUE: reject_warning: RCPT from example.com[93.184.216.34]: 553 5.7.1 <sender@example.com>: Sender address rejected: not owned by user ph123; from=<sender@example.com> to=<recipient@example.com> proto=ESMTP helo=<example.com>");
         let ev = parse(&l);
         assert_eq!(
-            (ev.kind, ev.get_str("result")),
+            (ev.kind, ev.get_str(Name::result)),
             ("smtpd.reject-warning", Some("reject_warning"))
         );
-        assert_eq!(ev.get_int("reject_code"), Some(553));
+        assert_eq!(ev.get_int(Name::reject_code), Some(553));
     }
 
     #[test]
@@ -1110,10 +1114,10 @@ mod tests {
             let l = framed("smtpd", msg);
             let ev = parse(&l);
             assert_eq!(ev.kind, kind, "{msg}");
-            assert_eq!(ev.get_str("result"), Some(result));
-            assert_eq!(ev.get_str("additional_info"), Some(info));
-            assert_eq!(ev.get_str("src_ip"), Some("192.0.2.5"));
-            assert_eq!(ev.get_str("sender"), Some("s@x.example"));
+            assert_eq!(ev.get_str(Name::result), Some(result));
+            assert_eq!(ev.get_str(Name::additional_info), Some(info));
+            assert_eq!(ev.get_str(Name::src_ip), Some("192.0.2.5"));
+            assert_eq!(ev.get_str(Name::sender), Some("s@x.example"));
         }
     }
 
@@ -1164,15 +1168,15 @@ mod tests {
         let l = framed("smtpd", "proxy-reject: END-OF-MESSAGE: 554 5.7.0 Reject, contact postmaster@example.com, id=31619-02 - spam; from=<> to=<user2@example2.com> proto=SMTP helo=<17.33.12.53>");
         let ev = parse(&l);
         assert_eq!(ev.kind, "smtpd.proxy-reject");
-        assert_eq!(ev.get_int("reject_code"), Some(554));
+        assert_eq!(ev.get_int(Name::reject_code), Some(554));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("Reject, contact postmaster@example.com, id=31619-02 - spam")
         );
         let l = framed("smtpd", "proxy-reject: END-OF-MESSAGE: ; from=<user1@test.example.com> to=<user2@example2.com> proto=ESMTP helo=<[192.168.0.16]>");
         let ev = parse(&l);
         assert_eq!(
-            (ev.kind, ev.get_str("additional_info")),
+            (ev.kind, ev.get_str(Name::additional_info)),
             ("smtpd.proxy-reject", None)
         );
     }
@@ -1192,11 +1196,11 @@ mod tests {
         );
         let ev = parse("May  8 08:26:55 mail postfix/smtpd[27266]: warning: hostname other.host does not resolve to address 1.2.3.4");
         assert_eq!(
-            (ev.get_str("src_ip"), ev.get_str("additional_info")),
+            (ev.get_str(Name::src_ip), ev.get_str(Name::additional_info)),
             (Some("1.2.3.4"), None)
         );
         let l = framed("smtpd", "warning: hostname v6.example does not resolve to address 2001:db8::5: Name or service not known");
-        assert_eq!(parse(&l).get_str("src_ip"), Some("2001:db8::5"));
+        assert_eq!(parse(&l).get_str(Name::src_ip), Some("2001:db8::5"));
     }
 
     #[test]
@@ -1242,11 +1246,11 @@ mod tests {
         );
         let ev = parse(&l);
         assert_eq!(
-            ev.get_str("src_ip"),
+            ev.get_str(Name::src_ip),
             Some("2001:968:9999:20:415c:cd2:da8e:d0cf")
         );
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some(
                 r"MAIL FROM:<>\nRCPT TO:<tom@example.net>\nDATA\nSubject: pipeline test\n\nThis is a test\n.\nQUIT\n\r\n"
             )
@@ -1289,11 +1293,11 @@ mod tests {
         let l = framed("smtpd", "Untrusted TLS connection established from c.example[192.0.2.3]:4711 to mx.example.net: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)");
         let ev = parse(&l);
         assert_eq!(
-            (ev.get_str("result"), ev.get_int("src_port")),
+            (ev.get_str(Name::result), ev.get_int(Name::src_port)),
             (Some("Untrusted"), Some(4711))
         );
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)")
         );
     }
@@ -1441,7 +1445,7 @@ mod tests {
             assert_eq!((ev.kind, ev.daemon), (kind, Some("smtpd")), "{msg}");
         }
         let ev = parse("NOQUEUE: reject: RCPT from news.zihan-promo.com[192.36.205.58]: 554 5.7.1 Service unavailable; Helo command [news.zihan-promo.com] blocked using dbl.spamhaus.org; http://www.spamhaus.org/query/dbl?domain=zihan-promo.com; from=<mark.alexander@zihan-promo.com> to=<tom@example.com> proto=ESMTP helo=<news.zihan-promo.com>");
-        assert_eq!(ev.get_str("dnsbl_domain"), Some("dbl.spamhaus.org"));
+        assert_eq!(ev.get_str(Name::dnsbl_domain), Some("dbl.spamhaus.org"));
     }
 
     #[test]

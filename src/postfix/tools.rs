@@ -24,7 +24,7 @@ use super::common;
 use super::delivery::kind;
 use super::lex::{self, QueueId};
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises a message of one of the small programs.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -43,14 +43,14 @@ pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
             let table = rest
                 .strip_prefix("request for unapproved table: \"")?
                 .strip_suffix('"')?;
-            ev.put("map_name", table);
+            ev.put(Name::map_name, table);
             Some("proxymap.unapproved-table")
         }
         _ => None,
     };
     match kind {
         Some(k) => {
-            ev.put("severity", level);
+            ev.put(Name::severity, level);
             Some(k)
         }
         None => config_override(m, level, rest, ev),
@@ -76,21 +76,21 @@ fn plain<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
                 return None;
             }
             if !e.host.is_empty() && e.host != "unknown" {
-                ev.put("src_host", e.host);
+                ev.put(Name::src_host, e.host);
             }
-            ev.put("src_ip", e.addr);
+            ev.put(Name::src_ip, e.addr);
             if let Some(p) = e.port {
-                ev.put_int("src_port", p.into());
+                ev.put_int(Name::src_port, p.into());
             }
             Some(kind)
         }
         "postlog" => {
-            ev.put("additional_info", m.text);
+            ev.put(Name::additional_info, m.text);
             Some("postlog.message")
         }
         "postqueue" => {
             system_down(m.body)?;
-            ev.put("additional_info", m.body);
+            ev.put(Name::additional_info, m.body);
             Some("postqueue.system-down")
         }
         _ => None,
@@ -110,11 +110,11 @@ pub(crate) fn config_override<'a>(
     let line = lex::int(line)?;
     let (param, _) = entry.split_once('=')?;
     let kind = super::common::config_override_kind(m.daemon)?;
-    ev.put("severity", level);
-    ev.put("file_path", file);
-    ev.put_int("line_number", line);
-    ev.put("parameter", param);
-    ev.put("additional_info", entry);
+    ev.put(Name::severity, level);
+    ev.put(Name::file_path, file);
+    ev.put_int(Name::line_number, line);
+    ev.put(Name::parameter, param);
+    ev.put(Name::additional_info, entry);
     Some(kind)
 }
 
@@ -122,14 +122,14 @@ pub(crate) fn config_override<'a>(
 fn postdrop<'a>(rest: &'a str, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     if let Some(t) = rest.strip_prefix("uid=") {
         let (uid, reason) = t.split_once(": ")?;
-        ev.put_int("uid", lex::int(uid)?);
-        ev.put("additional_info", reason);
+        ev.put_int(Name::uid, lex::int(uid)?);
+        ev.put(Name::additional_info, reason);
         return Some("postdrop.submission-problem");
     }
     if let Some(t) = rest.strip_prefix("mail_queue_enter: create file ") {
         let (file, reason) = t.split_once(": ")?;
-        ev.put("file_path", file);
-        ev.put("additional_info", reason);
+        ev.put(Name::file_path, file);
+        ev.put(Name::additional_info, reason);
         return Some("postdrop.queue-file-error");
     }
     not_allowed(rest, ev).map(|_| "postdrop.not-allowed")
@@ -140,8 +140,8 @@ fn not_allowed<'a>(rest: &'a str, ev: &mut LineEvent<'a>) -> Option<()> {
     let t = rest.strip_prefix("User ")?;
     let (who, _) = t.split_once(" is not allowed to ")?;
     let (_, uid) = who.rsplit_once('(')?;
-    ev.put_int("uid", lex::int(uid.strip_suffix(')')?)?);
-    ev.put("additional_info", rest);
+    ev.put_int(Name::uid, lex::int(uid.strip_suffix(')')?)?);
+    ev.put(Name::additional_info, rest);
     Some(())
 }
 
@@ -161,8 +161,8 @@ fn sendmail<'a>(
         return None;
     }
     super::delivery::push_sender(ev, sender);
-    ev.put_int("uid", uid);
-    ev.put("additional_info", &rest[at + 3..]);
+    ev.put_int(Name::uid, uid);
+    ev.put(Name::additional_info, &rest[at + 3..]);
     Some("sendmail.submission-failed")
 }
 
@@ -170,8 +170,8 @@ fn sendmail<'a>(
 fn duplicate_entry<'a>(m: &Msg<'a>, rest: &'a str, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     let (file, key) = rest.split_once(": duplicate entry: ")?;
     let key = key.strip_prefix('"')?.strip_suffix('"')?;
-    ev.put("map_name", file);
-    ev.put("map_key", key);
+    ev.put(Name::map_name, file);
+    ev.put(Name::map_key, key);
     kind!(m.daemon, ["postmap", "postalias"], "duplicate-entry")
 }
 
@@ -181,8 +181,8 @@ fn non_postfix_directory<'a>(rest: &'a str, ev: &mut LineEvent<'a>) -> Option<&'
     let (_what, t) = lex::word(t);
     let (name, t) = t.split_once(" in non-")?;
     let (_, dir) = t.split_once(" directory ")?;
-    ev.put("map_name", name);
-    ev.put("file_path", dir);
+    ev.put(Name::map_name, name);
+    ev.put(Name::file_path, dir);
     Some("tlsmgr.non-postfix-directory")
 }
 
@@ -191,7 +191,7 @@ fn trivial_rewrite<'a>(rest: &'a str, ev: &mut LineEvent<'a>) -> Option<&'static
         if maps.contains(' ') {
             return None;
         }
-        ev.put("map_name", maps);
+        ev.put(Name::map_name, maps);
         return Some("trivial-rewrite.lookup-failure");
     }
     if rest.starts_with("dict_") {
@@ -199,11 +199,11 @@ fn trivial_rewrite<'a>(rest: &'a str, ev: &mut LineEvent<'a>) -> Option<&'static
         if func.contains(' ') {
             return None;
         }
-        ev.put("additional_info", rest);
+        ev.put(Name::additional_info, rest);
         return Some("trivial-rewrite.map-warning");
     }
     if rest.starts_with("do not list domain ") && lex::find(rest, " in BOTH ").is_some() {
-        ev.put("additional_info", rest);
+        ev.put(Name::additional_info, rest);
         return Some("trivial-rewrite.domain-listed-twice");
     }
     None
@@ -211,7 +211,7 @@ fn trivial_rewrite<'a>(rest: &'a str, ev: &mut LineEvent<'a>) -> Option<&'static
 
 fn postqueue<'a>(rest: &'a str, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     if system_down(rest).is_some() {
-        ev.put("additional_info", rest);
+        ev.put(Name::additional_info, rest);
         return Some("postqueue.system-down");
     }
     not_allowed(rest, ev).map(|_| "postqueue.not-allowed")
@@ -229,13 +229,13 @@ fn system_down(s: &str) -> Option<()> {
 fn spawn<'a>(rest: &'a str, ev: &mut LineEvent<'a>) -> Option<&'static str> {
     let t = rest.strip_prefix("command ")?;
     if let Some((path, n)) = t.rsplit_once(" exit status ") {
-        ev.put("process_path", path);
-        ev.put_int("exit_status", lex::int(n)?);
+        ev.put(Name::process_path, path);
+        ev.put_int(Name::exit_status, lex::int(n)?);
         return Some("spawn.command-exit");
     }
     let (path, n) = t.rsplit_once(" killed by signal ")?;
-    ev.put("process_path", path);
-    ev.put_int("signal", lex::int(n)?);
+    ev.put(Name::process_path, path);
+    ev.put_int(Name::signal, lex::int(n)?);
     Some("spawn.command-killed")
 }
 
@@ -249,17 +249,20 @@ mod tests {
         let ev = line("warning: uid=0: File too large");
         assert_eq!(ev.kind, "postdrop.submission-problem");
         assert_eq!(ev.daemon, Some("postdrop"));
-        assert_eq!(ev.get_int("uid"), Some(0));
-        assert_eq!(ev.get_str("additional_info"), Some("File too large"));
-        assert_eq!(ev.get_str("severity"), Some("warning"));
+        assert_eq!(ev.get_int(Name::uid), Some(0));
+        assert_eq!(ev.get_str(Name::additional_info), Some("File too large"));
+        assert_eq!(ev.get_str(Name::severity), Some("warning"));
     }
 
     #[test]
     fn postdrop_queue_file() {
         let ev = line("Jan 21 00:00:01 host postfix/postdrop[12345]: warning: mail_queue_enter: create file maildrop/123456.12345: Read-only file system");
         assert_eq!(ev.kind, "postdrop.queue-file-error");
-        assert_eq!(ev.get_str("file_path"), Some("maildrop/123456.12345"));
-        assert_eq!(ev.get_str("additional_info"), Some("Read-only file system"));
+        assert_eq!(ev.get_str(Name::file_path), Some("maildrop/123456.12345"));
+        assert_eq!(
+            ev.get_str(Name::additional_info),
+            Some("Read-only file system")
+        );
     }
 
     #[test]
@@ -267,23 +270,29 @@ mod tests {
         let ev = line("fatal: root(0): message file too big");
         assert_eq!(ev.kind, "sendmail.submission-failed");
         assert_eq!(ev.daemon, Some("sendmail"));
-        assert_eq!(ev.get_str("sender"), Some("root"));
-        assert_eq!(ev.get_int("uid"), Some(0));
-        assert_eq!(ev.get_str("additional_info"), Some("message file too big"));
-        assert_eq!(ev.get_str("severity"), Some("fatal"));
+        assert_eq!(ev.get_str(Name::sender), Some("root"));
+        assert_eq!(ev.get_int(Name::uid), Some(0));
+        assert_eq!(
+            ev.get_str(Name::additional_info),
+            Some("message file too big")
+        );
+        assert_eq!(ev.get_str(Name::severity), Some("fatal"));
         // Gap kind, from sendmail.c's format string.
         let ev = line("Jun 10 06:27:31 mx postfix/sendmail[5436]: fatal: alice@example.com(1000): No recipient addresses found in message header");
         assert_eq!(ev.kind, "sendmail.submission-failed");
-        assert_eq!(ev.get_str("email_address"), Some("alice@example.com"));
-        assert_eq!(ev.get_int("uid"), Some(1000));
+        assert_eq!(ev.get_str(Name::email_address), Some("alice@example.com"));
+        assert_eq!(ev.get_int(Name::uid), Some(1000));
     }
 
     #[test]
     fn postmap_duplicate() {
         let ev = line("warning: /etc/postfix/conf.d/users.db: duplicate entry: \"xxx@yyy.com\"");
         assert_eq!(ev.kind, "postmap.duplicate-entry");
-        assert_eq!(ev.get_str("map_name"), Some("/etc/postfix/conf.d/users.db"));
-        assert_eq!(ev.get_str("map_key"), Some("xxx@yyy.com"));
+        assert_eq!(
+            ev.get_str(Name::map_name),
+            Some("/etc/postfix/conf.d/users.db")
+        );
+        assert_eq!(ev.get_str(Name::map_key), Some("xxx@yyy.com"));
     }
 
     #[test]
@@ -291,10 +300,10 @@ mod tests {
         let ev = line("warning: request to update table btree:/var/spool/postfix/smtpd_scache in non-postfix directory /var/spool/postfix");
         assert_eq!(ev.kind, "tlsmgr.non-postfix-directory");
         assert_eq!(
-            ev.get_str("map_name"),
+            ev.get_str(Name::map_name),
             Some("btree:/var/spool/postfix/smtpd_scache")
         );
-        assert_eq!(ev.get_str("file_path"), Some("/var/spool/postfix"));
+        assert_eq!(ev.get_str(Name::file_path), Some("/var/spool/postfix"));
     }
 
     #[test]
@@ -306,7 +315,7 @@ mod tests {
             parse,
         );
         assert_eq!(kind, Some("trivial-rewrite.lookup-failure"));
-        assert_eq!(ev.get_str("map_name"), Some("virtual_alias_domains"));
+        assert_eq!(ev.get_str(Name::map_name), Some("virtual_alias_domains"));
         let (kind, ev) = tagged(
             "trivial-rewrite",
             "warning: dict_ldap_lookup: Search error -1: Can't contact LDAP server ",
@@ -314,7 +323,7 @@ mod tests {
         );
         assert_eq!(kind, Some("trivial-rewrite.map-warning"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("dict_ldap_lookup: Search error -1: Can't contact LDAP server ")
         );
     }
@@ -323,10 +332,10 @@ mod tests {
     fn showq_config_override() {
         let ev = line("May 10 09:22:21 vm-debian10 postfix/showq[5905]: warning: /etc/postfix/main.cf, line 51: overriding earlier entry: relayhost=");
         assert_eq!(ev.kind, "showq.config-override");
-        assert_eq!(ev.get_str("file_path"), Some("/etc/postfix/main.cf"));
-        assert_eq!(ev.get_int("line_number"), Some(51));
-        assert_eq!(ev.get_str("parameter"), Some("relayhost"));
-        assert_eq!(ev.get_str("additional_info"), Some("relayhost="));
+        assert_eq!(ev.get_str(Name::file_path), Some("/etc/postfix/main.cf"));
+        assert_eq!(ev.get_int(Name::line_number), Some(51));
+        assert_eq!(ev.get_str(Name::parameter), Some("relayhost"));
+        assert_eq!(ev.get_str(Name::additional_info), Some("relayhost="));
     }
 
     // Daemons without a corpus line; built from the format strings of their sources.
@@ -336,23 +345,23 @@ mod tests {
         assert_eq!(ev.kind, "postqueue.system-down");
         let ev = line("Jun 10 06:27:31 mx postfix/spawn[5436]: warning: command /usr/bin/policyd exit status 1");
         assert_eq!(ev.kind, "spawn.command-exit");
-        assert_eq!(ev.get_int("exit_status"), Some(1));
+        assert_eq!(ev.get_int(Name::exit_status), Some(1));
         let ev = line("Jun 10 06:27:31 mx postfix/proxymap[5436]: warning: request for unapproved table: \"mysql:/etc/postfix/x.cf\"");
         assert_eq!(ev.kind, "proxymap.unapproved-table");
-        assert_eq!(ev.get_str("map_name"), Some("mysql:/etc/postfix/x.cf"));
+        assert_eq!(ev.get_str(Name::map_name), Some("mysql:/etc/postfix/x.cf"));
         let ev = line(
             "Jun 10 06:27:31 mx postfix/qmqpd[5436]: connect from ezmlm.example.org[192.0.2.4]",
         );
         assert_eq!(ev.kind, "qmqpd.connect");
-        assert_eq!(ev.get_str("src_ip"), Some("192.0.2.4"));
+        assert_eq!(ev.get_str(Name::src_ip), Some("192.0.2.4"));
         let ev = line("Jun 10 06:27:31 mx postfix/qmqpd[5436]: 1A2B3C4D5E: client=ezmlm.example.org[192.0.2.4]");
         assert_eq!(ev.kind, "qmqpd.client");
-        assert_eq!(ev.get_str("src_host"), Some("ezmlm.example.org"));
+        assert_eq!(ev.get_str(Name::src_host), Some("ezmlm.example.org"));
         let ev = line("Jun 10 06:27:31 mx postfix/flush[5436]: warning: timeout while waiting for data from x");
         assert_eq!(ev.kind, "flush.warning");
         let ev = line("Jun 10 06:27:31 mx postfix/postlog[5436]: backup finished");
         assert_eq!(ev.kind, "postlog.message");
-        assert_eq!(ev.get_str("additional_info"), Some("backup finished"));
+        assert_eq!(ev.get_str(Name::additional_info), Some("backup finished"));
     }
 
     #[test]

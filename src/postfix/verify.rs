@@ -9,7 +9,7 @@
 
 use super::lex::QueueId;
 use super::Msg;
-use crate::event::LineEvent;
+use crate::event::{LineEvent, Name};
 
 /// Recognises a `verify` message; see the module docs for the shapes.
 pub fn parse<'a>(m: &Msg<'a>, ev: &mut LineEvent<'a>) -> Option<&'static str> {
@@ -37,14 +37,15 @@ pub(crate) fn cache_cleanup<'a>(ev: &mut LineEvent<'a>, body: &'a str) -> bool {
     {
         return false;
     }
-    ev.put("result", scope);
-    ev.put("additional_info", body);
+    ev.put(Name::result, scope);
+    ev.put(Name::additional_info, body);
     true
 }
 
 #[cfg(test)]
 mod tests {
     use crate::engine::parse_line;
+    use crate::event::Name;
     use crate::time::YearClock;
 
     #[test]
@@ -53,9 +54,9 @@ mod tests {
         let line = "Oct 26 18:13:50 mx postfix/verify[123]: cache lmdb:/var/lib/postfix/verify_cache full cleanup: retained=724 dropped=6 entries";
         let ev = parse_line(line, None, &mut YearClock::new(Some(2026), 0, 0));
         assert_eq!(ev.kind, "verify.cache-cleanup");
-        assert_eq!(ev.get_str("result"), Some("full"));
+        assert_eq!(ev.get_str(Name::result), Some("full"));
         assert_eq!(
-            ev.get_str("additional_info"),
+            ev.get_str(Name::additional_info),
             Some("cache lmdb:/var/lib/postfix/verify_cache full cleanup: retained=724 dropped=6 entries")
         );
     }
@@ -76,6 +77,6 @@ mod tests {
             None,
             &mut YearClock::new(Some(2026), 0, 0),
         );
-        assert_eq!(ev.get_str("result"), Some("partial"));
+        assert_eq!(ev.get_str(Name::result), Some("partial"));
     }
 }

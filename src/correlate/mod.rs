@@ -1059,15 +1059,20 @@ enum Act {
     Touch,
 }
 
+/// Entries of [`Acts`]: more than the kinds of lines that name a queue id.
+const ACT_ENTRIES: usize = 64;
+
 /// The [`Act`]s of the kinds seen, by the address and length of the kind's text: kinds are the parsers'
-/// literals, so a line's kind is matched against the names only when its literal is new to its entry, where
+/// literals, so a line's kind is matched against the names only the first time its literal is seen, where
 /// matching every line cost a string comparison or several, with branches that change from line to line.
+/// Open addressing, so that two kinds never take turns in one entry (and their names are matched again
+/// at every turn, as they were in a table of one kind per entry).
 #[derive(Debug)]
-struct Acts([(usize, usize, Act); 32]);
+struct Acts([(usize, usize, Act); ACT_ENTRIES]);
 
 impl Default for Acts {
     fn default() -> Acts {
-        Acts([(0, 0, Act::Touch); 32])
+        Acts([(0, 0, Act::Touch); ACT_ENTRIES])
     }
 }
 
@@ -1075,11 +1080,20 @@ impl Acts {
     /// The Act of `kind`. A `'static` text, because an address stands for one text only while it lives.
     fn of(&mut self, kind: &'static str) -> Act {
         let (at, len) = (kind.as_ptr() as usize, kind.len());
-        let entry = &mut self.0[(at ^ at >> 5 ^ len) % 32];
-        if entry.0 != at || entry.1 != len {
-            *entry = (at, len, Act::of(kind));
+        let mut i = (at ^ at >> 6 ^ len) % ACT_ENTRIES;
+        for _ in 0..ACT_ENTRIES {
+            let entry = &mut self.0[i];
+            if entry.0 == at && entry.1 == len {
+                return entry.2;
+            }
+            if entry.0 == 0 {
+                *entry = (at, len, Act::of(kind));
+                return entry.2;
+            }
+            i = (i + 1) % ACT_ENTRIES;
         }
-        entry.2
+        // Full: more kinds than any run logs; matched by name from here on.
+        Act::of(kind)
     }
 }
 

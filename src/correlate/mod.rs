@@ -365,13 +365,18 @@ struct Open {
 /// (at most 24 characters) and ordinary host names fit.
 const INLINE_KEY: usize = 39;
 
-/// What identifies a message: its queue id and the host that logged it, as the text `QUEUEID\0HOST` (the
-/// form the state file keeps). Held inline as words, so that the look-up every line makes neither
-/// allocates nor follows a pointer, and hashes and compares five words; only a text longer than any
-/// Postfix writes is boxed.
+/// Marks the fifth word of a [`Key`] of split layout: a length byte of the text layout never has it.
+const SPLIT: u64 = 1 << 63;
+
+/// What identifies a message: its queue id and the host that logged it; as text `QUEUEID\0HOST` (the form
+/// the state file keeps). Held inline as words, so that the look-up every line makes neither allocates nor
+/// follows a pointer, and hashes and compares five words; only a text longer than any Postfix writes is
+/// boxed.
 #[derive(Debug, Clone)]
 enum Key {
-    /// The text's bytes in order, then zeros, with its length in the last byte.
+    /// A queue id and a host of at most 16 bytes each: the queue id's bytes in the first two words, the
+    /// host's in the next two (zero-padded), and their lengths and [`SPLIT`] in the fifth. Otherwise the
+    /// text's bytes in order, then zeros, with its length (at most [`INLINE_KEY`]) in the last byte.
     Inline([u64; 5]),
     Boxed(Box<str>),
 }
@@ -423,33 +428,27 @@ impl Key {
         Key::inline(text, len)
     }
 
-    /// The key of a queue id and host of at most 16 bytes each, put together in registers. Written into a
-    /// byte array and read back as words, the pieces made the reads wait for the writes (a store that
-    /// cannot be forwarded to a wider load), which cost more than all the rest of a look-up.
+    /// The key of a queue id and host of at most 16 bytes each, put together in registers: each in words of
+    /// its own, so that nothing is shifted by a length. Written into a byte array and read back as words,
+    /// the pieces made the reads wait for the writes (a store that cannot be forwarded to a wider load),
+    /// which cost more than all the rest of a look-up.
     #[inline(always)]
     fn packed(qid: &[u8], host: &[u8]) -> Key {
-        let (q, h) = (le128(qid), le128(host));
-        // The text is `q`, a NUL, then `h`: `h` starts `shift` bits in, and may reach into the fifth word.
-        let shift = 8 * (qid.len() as u32 + 1);
-        let (low, high, fifth) = if shift < 128 {
-            (q | h << shift, h >> (128 - shift), 0)
-        } else {
-            let t = shift - 128;
-            let fifth = if t == 0 { 0 } else { (h >> (128 - t)) as u64 };
-            (q, h << t, fifth)
-        };
-        let len = (qid.len() + 1 + host.len()) as u64;
+        let ((q0, q1), (h0, h1)) = (le128(qid), le128(host));
         Key::Inline([
-            low as u64,
-            (low >> 64) as u64,
-            high as u64,
-            (high >> 64) as u64,
-            fifth | len << 56,
+            q0,
+            q1,
+            h0,
+            h1,
+            SPLIT | (qid.len() as u64) << 8 | host.len() as u64,
         ])
     }
 
     /// The key of a state file's `QUEUEID\0HOST` text.
     fn of_text(s: &str) -> Key {
+        if let Some((qid, host)) = s.split_once('\0') {
+            return Key::new(qid, Some(host));
+        }
         if s.len() > INLINE_KEY {
             return Key::Boxed(s.into());
         }
@@ -469,6 +468,18 @@ impl Key {
 
     fn to_text(&self) -> String {
         match self {
+            Key::Inline(words) if words[4] & SPLIT != 0 => {
+                let (qid, host) = ((words[4] >> 8) as u8, words[4] as u8);
+                let part = |lo: u64, hi: u64, len: u8| {
+                    let bytes = (u128::from(hi) << 64 | u128::from(lo)).to_le_bytes();
+                    String::from_utf8_lossy(&bytes[..usize::from(len).min(16)]).into_owned()
+                };
+                format!(
+                    "{}\u{0}{}",
+                    part(words[0], words[1], qid),
+                    part(words[2], words[3], host)
+                )
+            }
             Key::Inline(words) => {
                 let mut text = [0; 40];
                 for (b, w) in text.chunks_exact_mut(8).zip(words) {
@@ -483,17 +494,26 @@ impl Key {
     }
 }
 
-/// The bytes of `s` (at most 16) as a little-endian number, read with two loads that may overlap.
+/// The bytes of `s` (at most 16) as a little-endian number, low and high word, read with two loads that
+/// may overlap: no shift of a 128-bit number by a length.
 #[inline(always)]
-fn le128(s: &[u8]) -> u128 {
+fn le128(s: &[u8]) -> (u64, u64) {
     let n = s.len();
-    let word = |at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes")) as u128;
-    let half = |at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4 bytes")) as u128;
+    let word = |at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            s[at..at + 4].try_into().expect("4 bytes"),
+        ))
+    };
     match n {
+        // The second load ends at the end of `s`: shifted right, it keeps the bytes past the first 8.
+        8..=16 => (
+            word(0),
+            word(n - 8).checked_shr(8 * (16 - n) as u32).unwrap_or(0),
+        ),
         // Where the two reads overlap, they read the same bytes.
-        8..=16 => word(0) | word(n - 8) << ((n - 8) * 8),
-        4..=7 => half(0) | half(n - 4) << ((n - 4) * 8),
-        _ => (s.iter().rev()).fold(0, |v, &b| v << 8 | u128::from(b)),
+        4..=7 => (half(0) | half(n - 4) << ((n - 4) * 8), 0),
+        _ => ((s.iter().rev()).fold(0, |v, &b| v << 8 | u64::from(b)), 0),
     }
 }
 

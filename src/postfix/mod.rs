@@ -8,8 +8,8 @@
 //!
 //! # Field names
 //!
-//! Modules use the Exabeam common information model's names (`output.md`), always the same one for the
-//! same meaning:
+//! Modules push the Exabeam common information model's names (`output.md`) as [`Name`](crate::event::Name)
+//! variants, always the same one for the same meaning:
 //!
 //! | meaning | fields |
 //! | --- | --- |

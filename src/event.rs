@@ -56,7 +56,7 @@ impl<'a> Value<'a> {
 
 /// Declares [`Name`]: one variant per field name, spelled as the output writes it.
 macro_rules! names {
-    ($($name:ident),+ $(,)?) => {
+    ($($(#[$doc:meta])* $name:ident,)+) => {
         /// The name of a field of the common information model (`src_ip`, `dest_email_address`, ...), as one
         /// byte: parsers push it, and later stages find a field by comparing a byte or by indexing a table,
         /// never by comparing text. Variants are spelled as the output writes them.
@@ -64,7 +64,7 @@ macro_rules! names {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
         pub enum Name {
-            $($name,)+
+            $($(#[$doc])* $name,)+
         }
 
         /// Number of [`Name`]s.
@@ -80,33 +80,146 @@ macro_rules! names {
 
 names! {
     // SMTP client (smtpd, postscreen, cleanup origin).
-    src_host, src_ip, src_port, orig_client,
+    /// SMTP client host name (`unknown` when it has none).
+    src_host,
+    /// SMTP client address.
+    src_ip,
+    /// SMTP client port.
+    src_port,
+    /// The original client a proxy or content filter passes on (`orig_client=`).
+    orig_client,
     // Remote server (smtp/lmtp relay, `connect to`).
-    dest_host, dest_ip, dest_port, relay,
+    /// Remote server host name.
+    dest_host,
+    /// Remote server address.
+    dest_ip,
+    /// Remote server port.
+    dest_port,
+    /// `relay=` as logged: `host[ip]:port`, `local`, `none`, a transport.
+    relay,
     // Envelope sender and recipients.
-    sender, email_address, email_domain, dest_email_address, dest_email_domain, dest_user, email_recipients,
+    /// Envelope sender (`from=`; empty for bounces).
+    sender,
+    /// The sender's address, as Exabeam names it.
+    email_address,
+    /// The sender's domain.
+    email_domain,
+    /// Envelope recipient (`to=`).
+    dest_email_address,
+    /// The recipient's domain.
+    dest_email_domain,
+    /// The recipient's local part.
+    dest_user,
+    /// Recipients of the line, as Exabeam names them.
+    email_recipients,
+    /// The recipient before alias expansion (`orig_to=`).
     orig_to,
     // SASL and TLS.
-    sasl_method, sasl_sender, user, tls_protocol, tls_cipher, tls_trust, tls_features,
+    /// SASL mechanism.
+    sasl_method,
+    /// SASL sender (`sasl_sender=`).
+    sasl_sender,
+    /// SASL user name (`sasl_username=`).
+    user,
+    /// TLS protocol version.
+    tls_protocol,
+    /// TLS cipher.
+    tls_cipher,
+    /// TLS trust level (`Trusted`, `Verified`, `Untrusted`, `Anonymous`).
+    tls_trust,
+    /// TLS features a delivery used (`tls=`, Postfix 3.10 and later).
+    tls_features,
     // Outcome.
-    result, dsn, additional_info, severity,
+    /// Postfix's status word or action (`sent`, `deferred`, `reject`...).
+    result,
+    /// DSN code.
+    dsn,
+    /// Reply or reason text.
+    additional_info,
+    /// Diagnostic prefix: `warning`, `error`, `fatal`, `panic`.
+    severity,
     // SMTP session and rejects.
-    reject_code, reject_dsn, smtp_command, helo, proto,
+    /// SMTP reply code of a reject (a number).
+    reject_code,
+    /// Enhanced status code of a reject.
+    reject_dsn,
+    /// SMTP command a reply answered (`RCPT`, `DATA`, `end of DATA`...).
+    smtp_command,
+    /// HELO/EHLO name.
+    helo,
+    /// `SMTP` or `ESMTP`.
+    proto,
     // Timing and size.
-    delay, delays, conn_use, bytes, num_recipients, num_messages,
+    /// Total delay in seconds (a decimal).
+    delay,
+    /// `a/b/c/d` delay breakdown.
+    delays,
+    /// Times the connection was reused (a number).
+    conn_use,
+    /// Message size in bytes.
+    bytes,
+    /// Envelope recipient count.
+    num_recipients,
+    /// Messages a tool acted on (postsuper).
+    num_messages,
     // Cleanup.
-    internet_message_id, header_name, header_value, email_subject, file_name,
+    /// `Message-ID` header value.
+    internet_message_id,
+    /// Header a header or body check matched.
+    header_name,
+    /// That header's value.
+    header_value,
+    /// Decoded subject.
+    email_subject,
+    /// Attachment file name.
+    file_name,
     // Links between queue files.
-    orig_queue_id, queued_as, ndr_queue_id,
+    /// Queue id this one continues (content filter, `orig_queue_id=`).
+    orig_queue_id,
+    /// Queue id the next hop gave the message (`queued as`).
+    queued_as,
+    /// Queue id of the non-delivery notification a bounce created.
+    ndr_queue_id,
     // Counters (anvil statistics, smtpd rate limits).
-    count, interval, service,
+    /// A count (connections, rates).
+    count,
+    /// The interval a count covers (`60s`).
+    interval,
+    /// Service or transport a line names.
+    service,
     // DNSBL.
-    dnsbl_domain, dnsbl_rank,
+    /// DNS block list domain.
+    dnsbl_domain,
+    /// postscreen's combined DNSBL rank of the client (a number).
+    dnsbl_rank,
     // Local submission.
+    /// User id of a local submission or a tool (pickup, sendmail, postdrop).
     uid,
     // master, postfix(1), postsuper and the other tools.
-    child_pid, exit_status, signal, process_path, process_limit, config_dir, parameter, version, file_path,
-    line_number, map_name, map_key,
+    /// Process id of a child process.
+    child_pid,
+    /// Exit status of a child process.
+    exit_status,
+    /// Signal that ended a child process.
+    signal,
+    /// Program path a tool names.
+    process_path,
+    /// A service's process limit.
+    process_limit,
+    /// Configuration directory.
+    config_dir,
+    /// Configuration parameter a line names.
+    parameter,
+    /// Postfix version.
+    version,
+    /// File a line names.
+    file_path,
+    /// Line number in that file.
+    line_number,
+    /// Lookup table name.
+    map_name,
+    /// Lookup key.
+    map_key,
 }
 
 impl Name {

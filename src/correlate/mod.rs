@@ -569,7 +569,9 @@ pub struct Correlator {
     /// Recently removed keys, for the out-of-order grace: apart from the slots, so that a replayed log,
     /// whose time stands still, holds up to the bound of them in a few dozen bytes each.
     removed: VecDeque<(i64, Key)>,
-    removed_keys: HashMap<Key, i64, FxBuild>,
+    /// The keys in `removed`, each with the number of its entries there: a queue id removed again within
+    /// the grace keeps it until its latest entry goes.
+    removed_keys: HashMap<Key, u32, FxBuild>,
     /// Links waiting for their message: new key -> what it inherits.
     pending: HashMap<Key, Inherit, FxBuild>,
     pending_order: VecDeque<Key>,
@@ -681,7 +683,7 @@ impl Correlator {
         // Entries past the grace go now rather than at the next stray line, which may be long in coming;
         // `recently_removed` would drop exactly these first.
         self.prune_removed();
-        self.removed_keys.insert(key.clone(), now);
+        *self.removed_keys.entry(key.clone()).or_default() += 1;
         self.removed.push_back((now, key));
     }
 
@@ -762,10 +764,11 @@ impl Correlator {
             {
                 break;
             }
-            if let Some((t, k)) = self.removed.pop_front() {
-                // Only if not removed again since (a reused id): the newer entry keeps it.
-                if let Entry::Occupied(e) = self.removed_keys.entry(k) {
-                    if *e.get() == t {
+            if let Some((_, k)) = self.removed.pop_front() {
+                // Only its last entry: a reused id removed again since keeps its grace.
+                if let Entry::Occupied(mut e) = self.removed_keys.entry(k) {
+                    *e.get_mut() -= 1;
+                    if *e.get() == 0 {
                         e.remove();
                     }
                 }
@@ -1031,7 +1034,10 @@ impl Correlator {
         self.removed = (st.removed.into_iter())
             .map(|(t, k)| (t, Key::of_text(&k)))
             .collect();
-        self.removed_keys = self.removed.iter().map(|(t, k)| (k.clone(), *t)).collect();
+        self.removed_keys.clear();
+        for (_, k) in &self.removed {
+            *self.removed_keys.entry(k.clone()).or_default() += 1;
+        }
     }
 }
 
@@ -1743,6 +1749,36 @@ mod tests {
         assert!(c.removed_keys.len() <= 11, "{}", c.removed_keys.len());
         // A removed key holds no slot: the slots are only ever as many as messages open at once.
         assert_eq!(c.slots.len(), 1);
+    }
+
+    #[test]
+    fn a_queue_id_removed_twice_keeps_its_grace_until_its_latest_removal_goes() {
+        // Time stands still; the bound of 10 removed keys is what forgets them.
+        let mut c = correlator(10);
+        let message = |qid: &str| {
+            [
+                format!("Mar 18 14:00:00 mx1 postfix/pickup[5100]: {qid}: uid=1000 from=<alice>"),
+                format!("Mar 18 14:00:00 mx1 postfix/qmgr[5000]: {qid}: removed"),
+            ]
+        };
+        let others = |c: &mut Correlator, from: u32, n: u32| {
+            for i in from..from + n {
+                let lines = message(&format!("{:010X}", 0x2000_0000 + i));
+                let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                assert_eq!(feed_all(c, &lines).len(), 1);
+            }
+        };
+        let reused = message("1A2B3C4D5E");
+        let reused: Vec<&str> = reused.iter().map(String::as_str).collect();
+        assert_eq!(feed_all(&mut c, &reused).len(), 1);
+        others(&mut c, 0, 5);
+        // The queue id comes back and is removed again: 7 entries, two of them its own.
+        assert_eq!(feed_all(&mut c, &reused).len(), 1);
+        // Six more push its first entry out of the bound; its second stays.
+        others(&mut c, 5, 6);
+        let late = "Mar 18 14:00:00 mx1 postfix/smtp[5200]: 1A2B3C4D5E: to=<bob@example.org>, relay=mx.example.org[192.0.2.5]:25, delay=0.2, delays=0/0/0.1/0.1, dsn=2.0.0, status=sent (250 ok)";
+        assert!(feed_all(&mut c, &[late]).is_empty());
+        assert_eq!(c.open_len(), 0, "the late line opened a message");
     }
 
     #[test]

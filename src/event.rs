@@ -74,6 +74,7 @@ macro_rules! names {
             /// Every name, in declaration order (`Name::ALL[n as usize] == n`).
             pub const ALL: [Name; NAMES] = [$(Name::$name,)+];
             const TEXT: [&'static str; NAMES] = [$(stringify!($name),)+];
+            const MEMBER: [&'static str; NAMES] = [$(concat!(",\"", stringify!($name), "\":"),)+];
         }
     };
 }
@@ -227,6 +228,12 @@ impl Name {
     #[inline]
     pub fn as_str(self) -> &'static str {
         Name::TEXT[self as usize]
+    }
+
+    /// The name as a JSON member after the first, `,"name":`: one copy per field written, not three.
+    #[inline]
+    pub fn json_member(self) -> &'static str {
+        Name::MEMBER[self as usize]
     }
 
     /// The name spelled `text`, if there is one (for configuration and tests; parsers use the variants).

@@ -57,7 +57,7 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
             continue;
         }
         seen[word] |= bit;
-        json::key(out, name.as_str());
+        out.push_str(name.json_member());
         match value {
             Value::Str(s) => line.string(out, s),
             Value::Int(n) => json::int(out, *n),

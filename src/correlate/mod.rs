@@ -1173,45 +1173,6 @@ struct Fields<'e, 'a> {
     at: [u8; NAMES],
 }
 
-/// Names the fields correlation reads: one accessor each.
-macro_rules! fields {
-    ($($name:ident),* $(,)?) => {
-        impl<'e, 'a> Fields<'e, 'a> {
-            $(fn $name(&self) -> Found<'e, 'a> {
-                self.get(Name::$name)
-            })*
-        }
-    };
-}
-
-fields! {
-    src_ip,
-    src_host,
-    src_port,
-    user,
-    orig_queue_id,
-    sender,
-    uid,
-    internet_message_id,
-    email_subject,
-    file_name,
-    additional_info,
-    bytes,
-    num_recipients,
-    dest_email_address,
-    reject_dsn,
-    smtp_command,
-    ndr_queue_id,
-    result,
-    orig_to,
-    dest_ip,
-    dsn,
-    dest_host,
-    dest_port,
-    delay,
-    queued_as,
-}
-
 impl<'e, 'a> Fields<'e, 'a> {
     /// The fields of `ev`, by name.
     #[inline(always)]
@@ -1233,14 +1194,16 @@ impl<'e, 'a> Fields<'e, 'a> {
             i => self.ev.fields.get(usize::from(i) - 1).map(|(_, v)| v),
         }
     }
-}
 
-fn text<'e>(v: Found<'e, '_>) -> Option<&'e str> {
-    v.and_then(Value::as_str)
-}
+    /// The text of the field `name`.
+    fn text(&self, name: Name) -> Option<&'e str> {
+        self.get(name).and_then(Value::as_str)
+    }
 
-fn int(v: Found<'_, '_>) -> Option<i64> {
-    v.and_then(Value::as_int)
+    /// The integer of the field `name`.
+    fn int(&self, name: Name) -> Option<i64> {
+        self.get(name).and_then(Value::as_int)
+    }
 }
 
 impl Open {
@@ -1275,13 +1238,16 @@ fn apply<'e>(
             // A content filter puts the message back from loopback; when its reply (the link) was read first,
             // the client the first hop logged stays, as it would had the lines come the other way round.
             let reinjected = m.link == Some(Link::ContentFilter) && m.src_ip.is_some();
-            if let Some(ip) = text(f.src_ip()).filter(|ip| !(reinjected && is_loopback(ip))) {
+            if let Some(ip) = f
+                .text(Name::src_ip)
+                .filter(|ip| !(reinjected && is_loopback(ip)))
+            {
                 pool.assign(&mut m.src_ip, Role::SrcIp, Some(ip));
-                pool.assign(&mut m.src_host, Role::SrcHost, text(f.src_host()));
-                m.src_port = int(f.src_port()).and_then(|p| u16::try_from(p).ok());
+                pool.assign(&mut m.src_host, Role::SrcHost, f.text(Name::src_host));
+                m.src_port = f.int(Name::src_port).and_then(|p| u16::try_from(p).ok());
             }
-            pool.set_if_none(&mut m.user, Role::User, text(f.user()));
-            if let Some(orig) = text(f.orig_queue_id()) {
+            pool.set_if_none(&mut m.user, Role::User, f.text(Name::user));
+            if let Some(orig) = f.text(Name::orig_queue_id) {
                 let orig_buf = pool.text(Role::OrigQueueId, orig);
                 pool.put(Role::OrigQueueId, m.orig_queue_id.replace(orig_buf));
                 m.link = Some(Link::ContentFilter);
@@ -1295,26 +1261,26 @@ fn apply<'e>(
         Act::MessageId => pool.set_if_none(
             &mut m.internet_message_id,
             Role::MessageId,
-            text(f.internet_message_id()),
+            f.text(Name::internet_message_id),
         ),
         Act::HeaderWarning => header_check(m, f, pool),
         Act::CleanupReject | Act::Expired | Act::Reject | Act::MilterReject => {
             return rare(m, act, f, pool);
         }
         Act::Queued => {
-            if let Some(s) = text(f.sender()) {
+            if let Some(s) = f.text(Name::sender) {
                 // Logged again at every queue run: the buffer is reused.
                 pool.assign(&mut m.sender, Role::Sender, Some(s));
             }
-            if let Some(b) = int(f.bytes()) {
+            if let Some(b) = f.int(Name::bytes) {
                 m.bytes = Some(b);
             }
-            if let Some(n) = int(f.num_recipients()) {
+            if let Some(n) = f.int(Name::num_recipients) {
                 m.num_recipients = Some(m.num_recipients.map_or(n, |k| k.max(n)));
             }
         }
         Act::Bounce => {
-            if let Some(ndr) = text(f.ndr_queue_id()) {
+            if let Some(ndr) = f.text(Name::ndr_queue_id) {
                 return Effect::LinkTo(ndr, Link::Bounce);
             }
         }
@@ -1333,7 +1299,7 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>, pool: &mut Pool) -> E
         Act::CleanupReject => {
             header_check(m, f, pool);
             m.rejected = Some(
-                text(f.additional_info())
+                f.text(Name::additional_info)
                     .unwrap_or("rejected by cleanup")
                     .to_string(),
             );
@@ -1343,7 +1309,7 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>, pool: &mut Pool) -> E
             return Effect::Removed;
         }
         Act::Expired => {
-            pool.set_if_none(&mut m.sender, Role::Sender, text(f.sender()));
+            pool.set_if_none(&mut m.sender, Role::Sender, f.text(Name::sender));
             for r in m
                 .recipients
                 .iter_mut()
@@ -1357,11 +1323,15 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>, pool: &mut Pool) -> E
             // After DATA the whole message is refused, and its queue file goes without a `removed` line.
             let whole = act == Act::MilterReject
                 || matches!(
-                    text(f.smtp_command()),
+                    f.text(Name::smtp_command),
                     Some("DATA" | "END-OF-MESSAGE" | "BDAT")
                 );
             if whole {
-                m.rejected = Some(text(f.additional_info()).unwrap_or("rejected").to_string());
+                m.rejected = Some(
+                    f.text(Name::additional_info)
+                        .unwrap_or("rejected")
+                        .to_string(),
+                );
                 return Effect::Removed;
             }
         }
@@ -1375,11 +1345,11 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>, pool: &mut Pool) -> E
 #[inline(never)]
 fn pickup(m: &mut Message, f: &Fields<'_, '_>, pool: &mut Pool) {
     m.local_submission = true;
-    pool.set_if_none(&mut m.sender, Role::Sender, text(f.sender()));
+    pool.set_if_none(&mut m.sender, Role::Sender, f.text(Name::sender));
     // The submitting account: pickup logs its login name as an unqualified sender; with
     // `sendmail -f` the sender is whatever was given, and only the uid names the account.
     if m.user.is_none() {
-        m.user = match (text(f.sender()), int(f.uid())) {
+        m.user = match (f.text(Name::sender), f.int(Name::uid)) {
             (Some(s), _) if !s.is_empty() && !s.contains('@') => Some(s.to_string()),
             (_, Some(uid)) => Some(format!("uid:{uid}")),
             (Some(s), None) => Some(lex::local_part(s).to_string()).filter(|u| !u.is_empty()),
@@ -1392,29 +1362,37 @@ fn pickup(m: &mut Message, f: &Fields<'_, '_>, pool: &mut Pool) {
 #[cold]
 #[inline(never)]
 fn reject_recipient(m: &mut Message, f: &Fields<'_, '_>, pool: &mut Pool) {
-    if let Some(to) = text(f.dest_email_address()) {
+    if let Some(to) = f.text(Name::dest_email_address) {
         let r = m.recipient_mut(to, None, Status::Rejected, pool);
         r.status = Status::Rejected;
         r.attempts += 1;
-        pool.assign(&mut r.dsn, Role::Dsn, text(f.reject_dsn()));
-        pool.assign(&mut r.response, Role::Response, text(f.additional_info()));
+        pool.assign(&mut r.dsn, Role::Dsn, f.text(Name::reject_dsn));
+        pool.assign(
+            &mut r.response,
+            Role::Response,
+            f.text(Name::additional_info),
+        );
     }
-    pool.set_if_none(&mut m.sender, Role::Sender, text(f.sender()));
+    pool.set_if_none(&mut m.sender, Role::Sender, f.text(Name::sender));
 }
 
 /// A header or body check line: subject, attachment name, and the client and sender as fallbacks.
 fn header_check(m: &mut Message, f: &Fields<'_, '_>, pool: &mut Pool) {
-    pool.set_if_none(&mut m.email_subject, Role::Subject, text(f.email_subject()));
-    if let Some(name) = text(f.file_name()) {
+    pool.set_if_none(
+        &mut m.email_subject,
+        Role::Subject,
+        f.text(Name::email_subject),
+    );
+    if let Some(name) = f.text(Name::file_name) {
         if !m.attachments.iter().any(|a| a == name) {
             m.attachments.push(name.to_string());
         }
     }
     if m.src_ip.is_none() {
-        pool.set_if_none(&mut m.src_ip, Role::SrcIp, text(f.src_ip()));
-        pool.set_if_none(&mut m.src_host, Role::SrcHost, text(f.src_host()));
+        pool.set_if_none(&mut m.src_ip, Role::SrcIp, f.text(Name::src_ip));
+        pool.set_if_none(&mut m.src_host, Role::SrcHost, f.text(Name::src_host));
     }
-    pool.set_if_none(&mut m.sender, Role::Sender, text(f.sender()));
+    pool.set_if_none(&mut m.sender, Role::Sender, f.text(Name::sender));
 }
 
 /// A delivery-status line: one recipient's attempt.
@@ -1426,31 +1404,36 @@ fn delivery<'e>(
     pool: &mut Pool,
 ) -> Effect<'e> {
     let (Some(to), Some(status)) = (
-        text(f.dest_email_address()),
-        text(f.result()).and_then(Status::of_delivery),
+        f.text(Name::dest_email_address),
+        f.text(Name::result).and_then(Status::of_delivery),
     ) else {
         return Effect::None;
     };
     let local = !matches!(ev.daemon, Some("smtp"));
-    let r = o.m.recipient_mut(to, text(f.orig_to()), status, pool);
+    let r = o.m.recipient_mut(to, f.text(Name::orig_to), status, pool);
     r.status = status;
     r.attempts += 1;
     // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
     // The address is parsed once for all the relays.
-    let dest_ip = text(f.dest_ip());
+    let dest_ip = f.text(Name::dest_ip);
     r.local = (local && dest_ip.is_none()) || dest_ip.is_some_and(|ip| to_relay(ip, relays));
-    pool.assign(&mut r.dsn, Role::Dsn, text(f.dsn()));
-    pool.assign(&mut r.dest_host, Role::DestHost, text(f.dest_host()));
+    pool.assign(&mut r.dsn, Role::Dsn, f.text(Name::dsn));
+    pool.assign(&mut r.dest_host, Role::DestHost, f.text(Name::dest_host));
     pool.assign(&mut r.dest_ip, Role::DestIp, dest_ip);
-    r.dest_port = int(f.dest_port()).and_then(|p| u16::try_from(p).ok());
-    r.delay = f.delay().and_then(Value::as_f64);
-    pool.assign(&mut r.response, Role::Response, text(f.additional_info()));
+    r.dest_port = f.int(Name::dest_port).and_then(|p| u16::try_from(p).ok());
+    r.delay = f.get(Name::delay).and_then(Value::as_f64);
+    pool.assign(
+        &mut r.response,
+        Role::Response,
+        f.text(Name::additional_info),
+    );
     // The line's sequence number and time, which `Open::stamp` has just set.
     o.last_delivery = Some((o.touch, o.last_secs));
-    if let (Some(next), Status::Sent) = (text(f.queued_as()), status) {
+    if let (Some(next), Status::Sent) = (f.text(Name::queued_as), status) {
         // A local agent's: over SMTP the text is the next server's, whatever it says.
-        let forwarded =
-            local && text(f.additional_info()).is_some_and(|t| t.contains("forwarded as"));
+        let forwarded = local
+            && f.text(Name::additional_info)
+                .is_some_and(|t| t.contains("forwarded as"));
         // Only a hop on this host continues here (E.3.3): a content filter's relay, or a local alias's
         // forward. A remote server's `queued as` names its own queue, not one of ours.
         if forwarded {

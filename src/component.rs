@@ -124,35 +124,35 @@ impl Sink for Events {
     fn message(&mut self, m: &Message) {
         let (activity_type, event_type) = m.activity();
         self.0.push(wit::Event::Message(wit::MessageEvent {
-            queue_id: m.queue_id.clone(),
-            internet_message_id: m.internet_message_id.clone(),
-            host: m.host.clone(),
+            queue_id: m.queue_id().to_owned(),
+            internet_message_id: m.internet_message_id().map(str::to_owned),
+            host: m.host().map(str::to_owned),
             time_first: m.time_first.map(|t| t.rfc3339()),
             time_last: m.time_last.map(|t| t.rfc3339()),
-            src_host: m.src_host.clone(),
-            src_ip: m.src_ip.clone(),
+            src_host: m.src_host().map(str::to_owned),
+            src_ip: m.src_ip().map(str::to_owned),
             src_port: m.src_port,
-            user: m.user.clone(),
-            sender: m.sender.clone(),
+            user: m.user().map(str::to_owned),
+            sender: m.sender().map(str::to_owned),
             bytes: m.bytes,
             num_recipients: m.num_recipients,
-            email_subject: m.email_subject.clone(),
-            attachments: m.attachments.clone(),
-            recipients: m.recipients.iter().map(recipient).collect(),
+            email_subject: m.email_subject().map(str::to_owned),
+            attachments: m.attachments().map(str::to_owned).collect(),
+            recipients: m.recipients().map(recipient).collect(),
             result: m.result().to_owned(),
             activity_type: activity_type.map(str::to_owned),
             event_type: event_type.map(str::to_owned),
-            orig_queue_id: m.orig_queue_id.clone(),
+            orig_queue_id: m.orig_queue_id().map(str::to_owned),
             complete: m.complete,
             tags: tags(&m.tags),
         }));
     }
 }
 
-fn recipient(r: &correlate::Recipient) -> wit::Recipient {
+fn recipient(r: correlate::RecipientRef<'_>) -> wit::Recipient {
     wit::Recipient {
-        address: r.address.clone(),
-        orig_to: r.orig_to.clone(),
+        address: r.address().to_owned(),
+        orig_to: r.orig_to().map(str::to_owned),
         status: match r.status {
             Status::Sent => wit::RecipientStatus::Sent,
             Status::Deferred => wit::RecipientStatus::Deferred,
@@ -160,12 +160,12 @@ fn recipient(r: &correlate::Recipient) -> wit::Recipient {
             Status::Bounced => wit::RecipientStatus::Bounced,
             Status::Expired => wit::RecipientStatus::Expired,
         },
-        dsn: r.dsn.clone(),
-        dest_host: r.dest_host.clone(),
-        dest_ip: r.dest_ip.clone(),
+        dsn: r.dsn().map(str::to_owned),
+        dest_host: r.dest_host().map(str::to_owned),
+        dest_ip: r.dest_ip().map(str::to_owned),
         dest_port: r.dest_port,
         delay: r.delay,
-        response: r.response.clone(),
+        response: r.response().map(str::to_owned),
         attempts: r.attempts,
     }
 }

@@ -276,10 +276,10 @@ pub fn opt_string(out: &mut String, v: Option<&str>) {
 }
 
 /// Writes `"key":[...]` of strings.
-pub fn str_array<S: AsRef<str>>(out: &mut String, k: &str, items: &[S]) {
+pub fn str_array<S: AsRef<str>>(out: &mut String, k: &str, items: impl IntoIterator<Item = S>) {
     key(out, k);
     out.push('[');
-    for (i, s) in items.iter().enumerate() {
+    for (i, s) in items.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }

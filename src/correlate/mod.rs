@@ -28,8 +28,11 @@ use crate::postfix::lex;
 use crate::time::Timestamp;
 
 mod pool;
+mod text;
+mod wire;
 
-use pool::{Pool, Role};
+use pool::Pool;
+use text::{Span, Texts};
 
 /// Log time after a message's latest delivery line at which, if some recipients are still pending, a
 /// `complete: false` record is emitted (`rules.md` E.3.4).
@@ -79,36 +82,102 @@ impl Status {
     }
 }
 
-/// One recipient of a message and the outcome of its delivery attempts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One recipient of a message and the outcome of its delivery attempts. Its texts are spans of its
+/// message's; [`Message::recipients`] reads them.
+#[derive(Debug, Clone)]
 pub struct Recipient {
     /// The envelope recipient (`to=`).
-    pub address: String,
+    address: Span,
     /// The address before alias expansion (`orig_to=`).
-    pub orig_to: Option<String>,
+    orig_to: Option<Span>,
     /// The latest status.
     pub status: Status,
     /// The latest DSN code.
-    pub dsn: Option<String>,
+    dsn: Option<Span>,
     /// The relay host of the latest attempt.
-    pub dest_host: Option<String>,
+    dest_host: Option<Span>,
     /// The relay address of the latest attempt.
-    pub dest_ip: Option<String>,
+    dest_ip: Option<Span>,
     /// The relay port of the latest attempt.
     pub dest_port: Option<u16>,
     /// Total delay in seconds at the latest attempt.
     pub delay: Option<f64>,
     /// The text in parentheses after the status.
-    pub response: Option<String>,
+    response: Option<Span>,
     /// Delivery attempts logged for this recipient.
     pub attempts: u32,
     /// Delivered on this host (local, virtual, lmtp, pipe...), not relayed to another MTA.
     pub local: bool,
     /// The status an earlier (`complete: false`) record of the message carried for this recipient.
-    #[serde(default)]
     pub reported: Option<Status>,
 }
 
+impl Recipient {
+    /// Every span of the recipient, for a compaction.
+    fn spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        f(&mut self.address);
+        for s in [
+            &mut self.orig_to,
+            &mut self.dsn,
+            &mut self.dest_host,
+            &mut self.dest_ip,
+            &mut self.response,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            f(s);
+        }
+    }
+}
+
+/// A recipient as its message's record shows it: the [`Recipient`] and its texts.
+#[derive(Debug, Clone, Copy)]
+pub struct RecipientRef<'m> {
+    text: &'m Texts,
+    r: &'m Recipient,
+}
+
+impl<'m> RecipientRef<'m> {
+    /// The envelope recipient (`to=`).
+    pub fn address(&self) -> &'m str {
+        self.text.get(self.r.address)
+    }
+
+    /// The address before alias expansion (`orig_to=`).
+    pub fn orig_to(&self) -> Option<&'m str> {
+        self.text.opt(self.r.orig_to)
+    }
+
+    /// The latest DSN code.
+    pub fn dsn(&self) -> Option<&'m str> {
+        self.text.opt(self.r.dsn)
+    }
+
+    /// The relay host of the latest attempt.
+    pub fn dest_host(&self) -> Option<&'m str> {
+        self.text.opt(self.r.dest_host)
+    }
+
+    /// The relay address of the latest attempt.
+    pub fn dest_ip(&self) -> Option<&'m str> {
+        self.text.opt(self.r.dest_ip)
+    }
+
+    /// The text in parentheses after the status.
+    pub fn response(&self) -> Option<&'m str> {
+        self.text.opt(self.r.response)
+    }
+}
+
+impl std::ops::Deref for RecipientRef<'_> {
+    type Target = Recipient;
+
+    /// The recipient's other fields: status, port, delay, attempts.
+    fn deref(&self) -> &Recipient {
+        self.r
+    }
+}
 /// How a message is linked to the one its `orig_queue_id` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Link {
@@ -156,45 +225,49 @@ impl Direction {
     }
 }
 
-/// A Postfix message: everything its lines said, joined by queue id.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// A Postfix message: everything its lines said, joined by queue id. Its texts are kept in one buffer
+/// ([`Texts`]) and read through the methods named after them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "wire::Message", into = "wire::Message")]
 pub struct Message {
+    /// The texts below, back to back.
+    text: Texts,
     /// The Postfix queue id.
-    pub queue_id: String,
+    queue_id: Span,
     /// The MTA that logged it.
-    pub host: Option<String>,
+    host: Option<Span>,
     /// `Message-ID` header value.
-    pub internet_message_id: Option<String>,
+    internet_message_id: Option<Span>,
     /// Time of the first line.
     pub time_first: Option<Timestamp>,
     /// Time of the latest line.
     pub time_last: Option<Timestamp>,
     /// SMTP client name.
-    pub src_host: Option<String>,
+    src_host: Option<Span>,
     /// SMTP client address.
-    pub src_ip: Option<String>,
+    src_ip: Option<Span>,
     /// SMTP client port.
     pub src_port: Option<u16>,
     /// SASL user name, or the local account that submitted it through pickup.
-    pub user: Option<String>,
+    user: Option<Span>,
     /// Envelope sender (empty for bounces).
-    pub sender: Option<String>,
+    sender: Option<Span>,
     /// Message size.
     pub bytes: Option<i64>,
     /// Envelope recipient count.
     pub num_recipients: Option<i64>,
     /// Decoded subject.
-    pub email_subject: Option<String>,
+    email_subject: Option<Span>,
     /// Attachment file names, in order of appearance, without repeats.
-    pub attachments: Vec<String>,
+    attachments: Vec<Span>,
     /// Recipients in order of first appearance.
-    pub recipients: Vec<Recipient>,
+    recipients: Vec<Recipient>,
     /// The queue id this message continues (content filter, forward) or reports on (bounce).
-    pub orig_queue_id: Option<String>,
+    orig_queue_id: Option<Span>,
     /// What `orig_queue_id` is.
     pub link: Option<Link>,
     /// Why cleanup or the server refused the whole message, when it did.
-    pub rejected: Option<String>,
+    rejected: Option<Span>,
     /// Submitted locally (pickup) rather than over SMTP.
     pub local_submission: bool,
     /// Direction, decided when the record is emitted.
@@ -205,7 +278,77 @@ pub struct Message {
     pub tags: Vec<Tag>,
 }
 
+/// Messages are equal when they say the same, wherever their texts lie in their buffers.
+impl PartialEq for Message {
+    fn eq(&self, other: &Message) -> bool {
+        wire::Message::from(self) == wire::Message::from(other)
+    }
+}
+
 impl Message {
+    /// The Postfix queue id.
+    pub fn queue_id(&self) -> &str {
+        self.text.get(self.queue_id)
+    }
+
+    /// The MTA that logged it.
+    pub fn host(&self) -> Option<&str> {
+        self.text.opt(self.host)
+    }
+
+    /// `Message-ID` header value.
+    pub fn internet_message_id(&self) -> Option<&str> {
+        self.text.opt(self.internet_message_id)
+    }
+
+    /// SMTP client name.
+    pub fn src_host(&self) -> Option<&str> {
+        self.text.opt(self.src_host)
+    }
+
+    /// SMTP client address.
+    pub fn src_ip(&self) -> Option<&str> {
+        self.text.opt(self.src_ip)
+    }
+
+    /// SASL user name, or the local account that submitted it through pickup.
+    pub fn user(&self) -> Option<&str> {
+        self.text.opt(self.user)
+    }
+
+    /// Envelope sender (empty for bounces).
+    pub fn sender(&self) -> Option<&str> {
+        self.text.opt(self.sender)
+    }
+
+    /// Decoded subject.
+    pub fn email_subject(&self) -> Option<&str> {
+        self.text.opt(self.email_subject)
+    }
+
+    /// Attachment file names, in order of appearance, without repeats.
+    pub fn attachments(&self) -> impl ExactSizeIterator<Item = &str> + Clone + '_ {
+        self.attachments.iter().map(|&s| self.text.get(s))
+    }
+
+    /// Recipients in order of first appearance.
+    pub fn recipients(&self) -> impl ExactSizeIterator<Item = RecipientRef<'_>> + Clone + '_ {
+        self.recipients.iter().map(|r| RecipientRef {
+            text: &self.text,
+            r,
+        })
+    }
+
+    /// The queue id this message continues (content filter, forward) or reports on (bounce).
+    pub fn orig_queue_id(&self) -> Option<&str> {
+        self.text.opt(self.orig_queue_id)
+    }
+
+    /// Why cleanup or the server refused the whole message, when it did.
+    pub fn rejected(&self) -> Option<&str> {
+        self.text.opt(self.rejected)
+    }
+
     /// `sent` when every recipient was sent, else the worst status; `rejected` for a message refused
     /// whole; `unknown` while no recipient outcome is known.
     pub fn result(&self) -> &'static str {
@@ -234,29 +377,36 @@ impl Message {
         }
     }
 
-    fn recipient_mut(
-        &mut self,
-        address: &str,
-        orig_to: Option<&str>,
-        status: Status,
-        pool: &mut Pool,
-    ) -> &mut Recipient {
-        let at = self
-            .recipients
-            .iter()
-            .position(|r| r.address == address && r.orig_to.as_deref() == orig_to);
-        let i = at.unwrap_or_else(|| {
-            // Most messages have one recipient: room for one, not the four a first push reserves
-            // (704 bytes, too large for the allocator's fast bins).
+    /// The message emptied, keeping the allocations of its texts and lists.
+    fn emptied(mut self) -> Message {
+        self.text.clear();
+        self.attachments.clear();
+        self.recipients.clear();
+        self.tags.clear();
+        Message {
+            text: self.text,
+            attachments: self.attachments,
+            recipients: self.recipients,
+            tags: self.tags,
+            ..Message::default()
+        }
+    }
+
+    /// The index of the recipient `address` (before expansion `orig_to`), added with `status` if new.
+    fn recipient_at(&mut self, address: &str, orig_to: Option<&str>, status: Status) -> usize {
+        let text = &self.text;
+        let at = (self.recipients.iter())
+            .position(|r| text.get(r.address) == address && text.opt(r.orig_to) == orig_to);
+        at.unwrap_or_else(|| {
+            // Most messages have one recipient: room for one, not the four a first push reserves.
             if self.recipients.capacity() == 0 {
-                match pool.recipients.pop() {
-                    Some(v) => self.recipients = v,
-                    None => self.recipients.reserve_exact(1),
-                }
+                self.recipients.reserve_exact(1);
             }
+            let address = self.text.put(address);
+            let orig_to = orig_to.map(|t| self.text.put(t));
             self.recipients.push(Recipient {
-                address: pool.text(Role::Address, address),
-                orig_to: orig_to.map(|t| pool.text(Role::OrigTo, t)),
+                address,
+                orig_to,
                 status,
                 dsn: None,
                 dest_host: None,
@@ -269,37 +419,73 @@ impl Message {
                 reported: None,
             });
             self.recipients.len() - 1
+        })
+    }
+
+    /// Copies the texts still named into a new buffer when superseded ones (rewritten at every retry of
+    /// a deferred delivery) take more room than they do.
+    fn compact_if_wasteful(&mut self) {
+        if !self.text.wasteful() {
+            return;
+        }
+        let Message {
+            text,
+            queue_id,
+            host,
+            internet_message_id,
+            src_host,
+            src_ip,
+            user,
+            sender,
+            email_subject,
+            attachments,
+            recipients,
+            orig_queue_id,
+            rejected,
+            ..
+        } = self;
+        text.compact(|re| {
+            re(queue_id);
+            let spans = [
+                host,
+                internet_message_id,
+                src_host,
+                src_ip,
+                user,
+                sender,
+                email_subject,
+                orig_queue_id,
+                rejected,
+            ];
+            spans.into_iter().flatten().for_each(&mut *re);
+            attachments.iter_mut().for_each(&mut *re);
+            for r in recipients {
+                r.spans(re);
+            }
         });
-        &mut self.recipients[i]
     }
 
     /// Joins the message to the one it continues (or reports on): takes the link unless it has one, and
-    /// what the first hop logged that this copy did not; what it leaves of `from` goes back to the pool.
+    /// what the first hop logged that this copy did not.
     #[cold]
-    fn join(&mut self, mut from: Inherit, pool: &mut Pool) {
+    fn join(&mut self, from: Inherit) {
+        let t = &mut self.text;
         if self.orig_queue_id.is_none() {
-            self.orig_queue_id = Some(std::mem::take(&mut from.orig_queue_id));
+            self.orig_queue_id = Some(t.put(&from.orig_queue_id));
             self.link = from.link;
         }
-        fill(&mut self.user, &mut from.user);
-        let own_client = self.src_ip.as_deref().is_some_and(|ip| !is_loopback(ip));
+        t.set_if_none(&mut self.user, from.user.as_deref());
+        let own_client = t.opt(self.src_ip).is_some_and(|ip| !is_loopback(ip));
         if !own_client && from.src_ip.is_some() {
-            self.src_ip = from.src_ip.take();
-            self.src_host = from.src_host.take();
+            t.assign(&mut self.src_ip, from.src_ip.as_deref());
+            t.assign(&mut self.src_host, from.src_host.as_deref());
             self.src_port = from.src_port;
         }
-        fill(&mut self.email_subject, &mut from.email_subject);
+        t.set_if_none(&mut self.email_subject, from.email_subject.as_deref());
         if self.attachments.is_empty() {
-            self.attachments = std::mem::take(&mut from.attachments);
+            self.attachments = from.attachments.iter().map(|a| t.put(a)).collect();
         }
         self.local_submission |= from.local_submission;
-        pool.put_inherit(from);
-    }
-}
-
-fn fill(slot: &mut Option<String>, from: &mut Option<String>) {
-    if slot.is_none() {
-        *slot = from.take();
     }
 }
 
@@ -323,21 +509,19 @@ struct Inherit {
 
 impl Inherit {
     #[cold]
-    fn of(m: &Message, link: Link, pool: &mut Pool) -> Inherit {
+    fn of(m: &Message, link: Link) -> Inherit {
         let pass_on = link != Link::Bounce;
-        let orig_queue_id = pool.text(Role::OrigQueueId, &m.queue_id);
-        let mut copy =
-            |role, v: &Option<String>| v.as_deref().filter(|_| pass_on).map(|v| pool.text(role, v));
+        let copy = |v: Option<&str>| v.filter(|_| pass_on).map(str::to_string);
         Inherit {
-            orig_queue_id,
+            orig_queue_id: m.queue_id().to_string(),
             link: Some(link),
-            user: copy(Role::User, &m.user),
-            src_host: copy(Role::SrcHost, &m.src_host),
-            src_ip: copy(Role::SrcIp, &m.src_ip),
+            user: copy(m.user()),
+            src_host: copy(m.src_host()),
+            src_ip: copy(m.src_ip()),
             src_port: m.src_port.filter(|_| pass_on),
-            email_subject: copy(Role::Subject, &m.email_subject),
+            email_subject: copy(m.email_subject()),
             attachments: if pass_on {
-                m.attachments.clone()
+                m.attachments().map(str::to_string).collect()
             } else {
                 Vec::new()
             },
@@ -612,7 +796,7 @@ impl Correlator {
     /// its buffers are reused for the next messages, which then allocate (and free) much less. Optional:
     /// a record simply dropped costs only those allocations.
     pub fn recycle(&mut self, m: Message) {
-        self.pool.put_message(m);
+        self.pool.put(m);
     }
 
     /// Number of messages held open.
@@ -657,7 +841,7 @@ impl Correlator {
             Act::Touch => Effect::None,
             _ => {
                 let f = Fields::of(ev);
-                apply(o, ev, act, &f, &self.filter_relays, &mut self.pool)
+                apply(o, ev, act, &f, &self.filter_relays)
             }
         };
         match effect {
@@ -690,7 +874,7 @@ impl Correlator {
     #[cold]
     #[inline(never)]
     fn link_to(&mut self, at: u32, new_qid: &str, host: Option<&str>, link: Link) {
-        let inherit = Inherit::of(&self.slots[at as usize].open.m, link, &mut self.pool);
+        let inherit = Inherit::of(&self.slots[at as usize].open.m, link);
         self.link(new_qid, host, inherit);
     }
 
@@ -698,12 +882,8 @@ impl Correlator {
     #[inline(never)]
     fn link_from(&mut self, at: u32, orig_qid: &str, host: Option<&str>) {
         if let Some(&orig) = self.open.get(&Key::new(orig_qid, host)) {
-            let inherit = Inherit::of(
-                &self.slots[orig as usize].open.m,
-                Link::ContentFilter,
-                &mut self.pool,
-            );
-            self.slots[at as usize].open.m.join(inherit, &mut self.pool);
+            let inherit = Inherit::of(&self.slots[orig as usize].open.m, Link::ContentFilter);
+            self.slots[at as usize].open.m.join(inherit);
         }
     }
 
@@ -797,12 +977,12 @@ impl Correlator {
     /// Fills the empty message of slot `at`, taking what a link left for its key.
     fn fill_new(&mut self, at: u32, qid: &str, ev: &LineEvent<'_>) {
         let inherit = self.pending.remove(&self.slots[at as usize].key);
-        // Filled in place: the slot's message is empty since it was last closed.
         let o = &mut self.slots[at as usize].open;
-        o.m.queue_id = self.pool.text(Role::QueueId, qid);
-        o.m.host = ev.host.map(|h| self.pool.text(Role::Host, h));
+        o.m = self.pool.take();
+        o.m.queue_id = o.m.text.put(qid);
+        o.m.host = ev.host.map(|h| o.m.text.put(h));
         if let Some(inherit) = inherit {
-            o.m.join(inherit, &mut self.pool);
+            o.m.join(inherit);
         }
         o.touch = self.seq;
         o.last_secs = self.now;
@@ -838,7 +1018,7 @@ impl Correlator {
     fn link(&mut self, new_qid: &str, host: Option<&str>, inherit: Inherit) {
         let k = Key::new(new_qid, host);
         if let Some(&at) = self.open.get(&k) {
-            self.slots[at as usize].open.m.join(inherit, &mut self.pool);
+            self.slots[at as usize].open.m.join(inherit);
             return;
         }
         // Links wait for their message within the same bound as open messages.
@@ -952,14 +1132,13 @@ impl Correlator {
         let unknown_org = self.org_domains.is_empty();
         let company_address =
             |a: &str| !unknown_org && lex::domain(a).is_some_and(|d| self.company(d));
-        let company_sender = m.user.is_some()
-            || m.local_submission
-            || m.sender.as_deref().is_some_and(company_address);
+        let company_sender =
+            m.user.is_some() || m.local_submission || m.sender().is_some_and(company_address);
         // Without org domains, a recipient our own smtpd refused says nothing about where it lives.
-        let internal = |r: &Recipient| {
-            r.local || (unknown_org && r.status == Status::Rejected) || company_address(&r.address)
+        let internal = |r: RecipientRef<'_>| {
+            r.local || (unknown_org && r.status == Status::Rejected) || company_address(r.address())
         };
-        let external = m.recipients.iter().any(|r| !internal(r));
+        let external = m.recipients().any(|r| !internal(r));
         Some(match (company_sender, external) {
             (true, true) => Direction::Outbound,
             (false, true) if self.org_domains.is_empty() => Direction::Outbound,
@@ -1229,9 +1408,9 @@ fn apply<'e>(
     act: Act,
     f: &Fields<'e, '_>,
     relays: &[IpNet],
-    pool: &mut Pool,
 ) -> Effect<'e> {
     let m = &mut o.m;
+    let t = &mut m.text;
     match act {
         Act::Client => {
             o.has_origin = true;
@@ -1242,35 +1421,33 @@ fn apply<'e>(
                 .text(Name::src_ip)
                 .filter(|ip| !(reinjected && is_loopback(ip)))
             {
-                pool.assign(&mut m.src_ip, Role::SrcIp, Some(ip));
-                pool.assign(&mut m.src_host, Role::SrcHost, f.text(Name::src_host));
+                t.assign(&mut m.src_ip, Some(ip));
+                t.assign(&mut m.src_host, f.text(Name::src_host));
                 m.src_port = f.int(Name::src_port).and_then(|p| u16::try_from(p).ok());
             }
-            pool.set_if_none(&mut m.user, Role::User, f.text(Name::user));
+            t.set_if_none(&mut m.user, f.text(Name::user));
             if let Some(orig) = f.text(Name::orig_queue_id) {
-                let orig_buf = pool.text(Role::OrigQueueId, orig);
-                pool.put(Role::OrigQueueId, m.orig_queue_id.replace(orig_buf));
+                t.assign(&mut m.orig_queue_id, Some(orig));
                 m.link = Some(Link::ContentFilter);
                 return Effect::LinkFrom(orig);
             }
         }
         Act::Pickup => {
             o.has_origin = true;
-            pickup(m, f, pool);
+            pickup(m, f);
         }
-        Act::MessageId => pool.set_if_none(
+        Act::MessageId => t.set_if_none(
             &mut m.internet_message_id,
-            Role::MessageId,
             f.text(Name::internet_message_id),
         ),
-        Act::HeaderWarning => header_check(m, f, pool),
+        Act::HeaderWarning => header_check(m, f),
         Act::CleanupReject | Act::Expired | Act::Reject | Act::MilterReject => {
-            return rare(m, act, f, pool);
+            return rare(m, act, f);
         }
         Act::Queued => {
             if let Some(s) = f.text(Name::sender) {
-                // Logged again at every queue run: the buffer is reused.
-                pool.assign(&mut m.sender, Role::Sender, Some(s));
+                // Logged again at every queue run.
+                t.assign(&mut m.sender, Some(s));
             }
             if let Some(b) = f.int(Name::bytes) {
                 m.bytes = Some(b);
@@ -1285,7 +1462,7 @@ fn apply<'e>(
             }
         }
         Act::Removed => return Effect::Removed,
-        Act::Delivery => return delivery(o, ev, f, relays, pool),
+        Act::Delivery => return delivery(o, ev, f, relays),
         Act::Touch => {}
     }
     Effect::None
@@ -1294,22 +1471,21 @@ fn apply<'e>(
 /// The kinds seen for few messages: rejections and expiry.
 #[cold]
 #[inline(never)]
-fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>, pool: &mut Pool) -> Effect<'e> {
+fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>) -> Effect<'e> {
     match act {
         Act::CleanupReject => {
-            header_check(m, f, pool);
-            m.rejected = Some(
-                f.text(Name::additional_info)
-                    .unwrap_or("rejected by cleanup")
-                    .to_string(),
-            );
+            header_check(m, f);
+            let why = f
+                .text(Name::additional_info)
+                .unwrap_or("rejected by cleanup");
+            m.text.assign(&mut m.rejected, Some(why));
             // Cleanup names one recipient (the last); the message as a whole was refused.
-            reject_recipient(m, f, pool);
+            reject_recipient(m, f);
             // Cleanup throws the queue file away: no `removed` will follow.
             return Effect::Removed;
         }
         Act::Expired => {
-            pool.set_if_none(&mut m.sender, Role::Sender, f.text(Name::sender));
+            m.text.set_if_none(&mut m.sender, f.text(Name::sender));
             for r in m
                 .recipients
                 .iter_mut()
@@ -1319,7 +1495,7 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>, pool: &mut Pool) -> E
             }
         }
         Act::Reject | Act::MilterReject => {
-            reject_recipient(m, f, pool);
+            reject_recipient(m, f);
             // After DATA the whole message is refused, and its queue file goes without a `removed` line.
             let whole = act == Act::MilterReject
                 || matches!(
@@ -1327,11 +1503,8 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>, pool: &mut Pool) -> E
                     Some("DATA" | "END-OF-MESSAGE" | "BDAT")
                 );
             if whole {
-                m.rejected = Some(
-                    f.text(Name::additional_info)
-                        .unwrap_or("rejected")
-                        .to_string(),
-                );
+                let why = f.text(Name::additional_info).unwrap_or("rejected");
+                m.text.assign(&mut m.rejected, Some(why));
                 return Effect::Removed;
             }
         }
@@ -1343,56 +1516,52 @@ fn rare<'e>(m: &mut Message, act: Act, f: &Fields<'e, '_>, pool: &mut Pool) -> E
 /// A local submission: the sender and the account that submitted it.
 #[cold]
 #[inline(never)]
-fn pickup(m: &mut Message, f: &Fields<'_, '_>, pool: &mut Pool) {
+fn pickup(m: &mut Message, f: &Fields<'_, '_>) {
     m.local_submission = true;
-    pool.set_if_none(&mut m.sender, Role::Sender, f.text(Name::sender));
+    m.text.set_if_none(&mut m.sender, f.text(Name::sender));
     // The submitting account: pickup logs its login name as an unqualified sender; with
     // `sendmail -f` the sender is whatever was given, and only the uid names the account.
     if m.user.is_none() {
-        m.user = match (f.text(Name::sender), f.int(Name::uid)) {
+        let user = match (f.text(Name::sender), f.int(Name::uid)) {
             (Some(s), _) if !s.is_empty() && !s.contains('@') => Some(s.to_string()),
             (_, Some(uid)) => Some(format!("uid:{uid}")),
             (Some(s), None) => Some(lex::local_part(s).to_string()).filter(|u| !u.is_empty()),
             (None, None) => None,
         };
+        m.text.set_if_none(&mut m.user, user.as_deref());
     }
 }
 
 /// A refused recipient (`reject:` lines name one in `to=`), and the sender they name.
 #[cold]
 #[inline(never)]
-fn reject_recipient(m: &mut Message, f: &Fields<'_, '_>, pool: &mut Pool) {
+fn reject_recipient(m: &mut Message, f: &Fields<'_, '_>) {
     if let Some(to) = f.text(Name::dest_email_address) {
-        let r = m.recipient_mut(to, None, Status::Rejected, pool);
+        let i = m.recipient_at(to, None, Status::Rejected);
+        let r = &mut m.recipients[i];
         r.status = Status::Rejected;
         r.attempts += 1;
-        pool.assign(&mut r.dsn, Role::Dsn, f.text(Name::reject_dsn));
-        pool.assign(
-            &mut r.response,
-            Role::Response,
-            f.text(Name::additional_info),
-        );
+        m.text.assign(&mut r.dsn, f.text(Name::reject_dsn));
+        m.text
+            .assign(&mut r.response, f.text(Name::additional_info));
     }
-    pool.set_if_none(&mut m.sender, Role::Sender, f.text(Name::sender));
+    m.text.set_if_none(&mut m.sender, f.text(Name::sender));
 }
 
 /// A header or body check line: subject, attachment name, and the client and sender as fallbacks.
-fn header_check(m: &mut Message, f: &Fields<'_, '_>, pool: &mut Pool) {
-    pool.set_if_none(
-        &mut m.email_subject,
-        Role::Subject,
-        f.text(Name::email_subject),
-    );
+fn header_check(m: &mut Message, f: &Fields<'_, '_>) {
+    let t = &mut m.text;
+    t.set_if_none(&mut m.email_subject, f.text(Name::email_subject));
     if let Some(name) = f.text(Name::file_name) {
-        if !m.attachments.iter().any(|a| a == name) {
-            m.attachments.push(name.to_string());
+        if !m.attachments.iter().any(|&a| t.get(a) == name) {
+            m.attachments.push(t.put(name));
         }
     }
     if m.src_ip.is_none() {
-        pool.set_if_none(&mut m.src_ip, Role::SrcIp, f.text(Name::src_ip));
-        pool.set_if_none(&mut m.src_host, Role::SrcHost, f.text(Name::src_host));
+        t.set_if_none(&mut m.src_ip, f.text(Name::src_ip));
+        t.set_if_none(&mut m.src_host, f.text(Name::src_host));
     }
-    pool.set_if_none(&mut m.sender, Role::Sender, f.text(Name::sender));
+    t.set_if_none(&mut m.sender, f.text(Name::sender));
 }
 
 /// A delivery-status line: one recipient's attempt.
@@ -1401,7 +1570,6 @@ fn delivery<'e>(
     ev: &LineEvent<'_>,
     f: &Fields<'e, '_>,
     relays: &[IpNet],
-    pool: &mut Pool,
 ) -> Effect<'e> {
     let (Some(to), Some(status)) = (
         f.text(Name::dest_email_address),
@@ -1410,23 +1578,23 @@ fn delivery<'e>(
         return Effect::None;
     };
     let local = !matches!(ev.daemon, Some("smtp"));
-    let r = o.m.recipient_mut(to, f.text(Name::orig_to), status, pool);
+    let m = &mut o.m;
+    let i = m.recipient_at(to, f.text(Name::orig_to), status);
+    let (t, r) = (&mut m.text, &mut m.recipients[i]);
     r.status = status;
     r.attempts += 1;
     // Local agents deliver on this host; a loopback relay is a content filter's hop, not a delivery out.
     // The address is parsed once for all the relays.
     let dest_ip = f.text(Name::dest_ip);
     r.local = (local && dest_ip.is_none()) || dest_ip.is_some_and(|ip| to_relay(ip, relays));
-    pool.assign(&mut r.dsn, Role::Dsn, f.text(Name::dsn));
-    pool.assign(&mut r.dest_host, Role::DestHost, f.text(Name::dest_host));
-    pool.assign(&mut r.dest_ip, Role::DestIp, dest_ip);
+    t.assign(&mut r.dsn, f.text(Name::dsn));
+    t.assign(&mut r.dest_host, f.text(Name::dest_host));
+    t.assign(&mut r.dest_ip, dest_ip);
     r.dest_port = f.int(Name::dest_port).and_then(|p| u16::try_from(p).ok());
     r.delay = f.get(Name::delay).and_then(Value::as_f64);
-    pool.assign(
-        &mut r.response,
-        Role::Response,
-        f.text(Name::additional_info),
-    );
+    t.assign(&mut r.response, f.text(Name::additional_info));
+    let to_here = r.local;
+    m.compact_if_wasteful();
     // The line's sequence number and time, which `Open::stamp` has just set.
     o.last_delivery = Some((o.touch, o.last_secs));
     if let (Some(next), Status::Sent) = (f.text(Name::queued_as), status) {
@@ -1439,7 +1607,7 @@ fn delivery<'e>(
         if forwarded {
             return Effect::DeliveredAs(next, Link::Forward);
         }
-        if r.local {
+        if to_here {
             return Effect::DeliveredAs(next, Link::ContentFilter);
         }
     }
@@ -1519,8 +1687,14 @@ mod tests {
             let mut c = correlator(100);
             let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
             let out = feed_all(&mut c, &lines);
-            let next = out.iter().find(|m| m.queue_id == "5058FBC3A").cloned();
-            next.map(|m| (m.orig_queue_id, m.link, m.src_ip))
+            let next = out.iter().find(|m| m.queue_id() == "5058FBC3A").cloned();
+            next.map(|m| {
+                (
+                    m.orig_queue_id().map(str::to_string),
+                    m.link,
+                    m.src_ip().map(str::to_string),
+                )
+            })
         };
         // A content filter on loopback hands the message back as the new queue id.
         assert_eq!(
@@ -1556,14 +1730,14 @@ mod tests {
         let out = feed_all(&mut correlator(100), &lines);
         let next = out
             .iter()
-            .find(|m| m.queue_id == "5058FBC3A")
+            .find(|m| m.queue_id() == "5058FBC3A")
             .expect("record");
-        assert_eq!(next.orig_queue_id.as_deref(), Some("4F1A2B3C4D"));
-        assert_eq!(next.src_ip.as_deref(), Some("198.51.100.7"));
-        let first = out.iter().find(|m| m.queue_id == "4F1A2B3C4D");
+        assert_eq!(next.orig_queue_id(), Some("4F1A2B3C4D"));
+        assert_eq!(next.src_ip(), Some("198.51.100.7"));
+        let first = out.iter().find(|m| m.queue_id() == "4F1A2B3C4D");
         assert_eq!(
-            first.map(|m| (&m.src_host, m.src_port)),
-            Some((&next.src_host, next.src_port))
+            first.map(|m| (m.src_host(), m.src_port)),
+            Some((next.src_host(), next.src_port))
         );
     }
 
@@ -1660,7 +1834,7 @@ mod tests {
             ],
         );
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].queue_id, "5A6B7C8D9E");
+        assert_eq!(out[0].queue_id(), "5A6B7C8D9E");
         assert!(!out[0].complete);
         assert_eq!(c.open_len(), 2);
     }
@@ -1681,7 +1855,7 @@ mod tests {
         back.import(st);
         let mut out = Vec::new();
         back.flush(&mut out);
-        let order: Vec<&str> = out.iter().map(|m| m.queue_id.as_str()).collect();
+        let order: Vec<&str> = out.iter().map(|m| m.queue_id()).collect();
         assert_eq!(order, ["4F1A2B3C4D", "5A6B7C8D9E"]);
     }
 
@@ -1704,11 +1878,7 @@ mod tests {
             let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
             let out = feed_all(&mut c, &lines);
             assert_eq!(out.len(), 2);
-            assert_eq!(
-                out[1].orig_queue_id.as_deref(),
-                Some(old.as_str()),
-                "{out:?}"
-            );
+            assert_eq!(out[1].orig_queue_id(), Some(old.as_str()), "{out:?}");
         }
         assert!(c.pending.is_empty());
         assert!(c.pending_order.len() <= 64, "{}", c.pending_order.len());
@@ -1797,7 +1967,7 @@ mod tests {
         recycling.flush(&mut got);
         assert!(want.len() > 20, "{}", want.len());
         assert_eq!(got, want);
-        assert!(!recycling.pool.text[Role::QueueId as usize].is_empty());
+        assert!(!recycling.pool.messages.is_empty());
     }
 
     #[test]

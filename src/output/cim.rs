@@ -156,52 +156,52 @@ fn int_or_null(out: &mut String, v: Option<i64>) {
 pub fn write_message(out: &mut String, m: &Message) {
     out.push_str("{\"event_kind\":\"message\"");
     member!(out, "queue_id");
-    json::string(out, &m.queue_id);
+    json::string(out, m.queue_id());
     member!(out, "message_id");
-    json::string(out, &m.queue_id);
+    json::string(out, m.queue_id());
     member!(out, "internet_message_id");
-    json::opt_string(out, m.internet_message_id.as_deref());
+    json::opt_string(out, m.internet_message_id());
     member!(out, "host");
-    json::opt_string(out, m.host.as_deref());
+    json::opt_string(out, m.host());
     member!(out, "time_first");
     time_value(out, m.time_first);
     member!(out, "time_last");
     time_value(out, m.time_last);
     member!(out, "src_host");
-    json::opt_string(out, m.src_host.as_deref());
+    json::opt_string(out, m.src_host());
     member!(out, "src_ip");
-    json::opt_string(out, m.src_ip.as_deref());
+    json::opt_string(out, m.src_ip());
     member!(out, "src_port");
     int_or_null(out, m.src_port.map(i64::from));
     member!(out, "user");
-    json::opt_string(out, m.user.as_deref());
+    json::opt_string(out, m.user());
     member!(out, "sender");
-    json::opt_string(out, m.sender.as_deref());
+    json::opt_string(out, m.sender());
     member!(out, "bytes");
     int_or_null(out, m.bytes);
     member!(out, "num_recipients");
     int_or_null(out, m.num_recipients);
     member!(out, "email_subject");
-    json::opt_string(out, m.email_subject.as_deref());
-    json::str_array(out, "attachments", &m.attachments);
+    json::opt_string(out, m.email_subject());
+    json::str_array(out, "attachments", m.attachments());
     member!(out, "recipients");
     out.push('[');
-    for (i, r) in m.recipients.iter().enumerate() {
+    for (i, r) in m.recipients().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str("{\"address\":");
-        json::string(out, &r.address);
+        json::string(out, r.address());
         member!(out, "orig_to");
-        json::opt_string(out, r.orig_to.as_deref());
+        json::opt_string(out, r.orig_to());
         member!(out, "status");
         json::string(out, r.status.as_str());
         member!(out, "dsn");
-        json::opt_string(out, r.dsn.as_deref());
+        json::opt_string(out, r.dsn());
         member!(out, "dest_host");
-        json::opt_string(out, r.dest_host.as_deref());
+        json::opt_string(out, r.dest_host());
         member!(out, "dest_ip");
-        json::opt_string(out, r.dest_ip.as_deref());
+        json::opt_string(out, r.dest_ip());
         member!(out, "dest_port");
         int_or_null(out, r.dest_port.map(i64::from));
         member!(out, "delay");
@@ -210,7 +210,7 @@ pub fn write_message(out: &mut String, m: &Message) {
             None => out.push_str("null"),
         }
         member!(out, "response");
-        json::opt_string(out, r.response.as_deref());
+        json::opt_string(out, r.response());
         member!(out, "attempts");
         json::int(out, r.attempts as i64);
         out.push('}');
@@ -226,7 +226,7 @@ pub fn write_message(out: &mut String, m: &Message) {
     member!(out, "direction");
     json::opt_string(out, m.direction.map(|d| d.as_str()));
     member!(out, "orig_queue_id");
-    json::opt_string(out, m.orig_queue_id.as_deref());
+    json::opt_string(out, m.orig_queue_id());
     member!(out, "link");
     json::opt_string(out, m.link.map(|l| l.as_str()));
     member!(out, "complete");

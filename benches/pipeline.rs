@@ -88,8 +88,10 @@ fn main() {
         parse_each(&lines, |ev| {
             c.feed(ev, &mut out);
             // As the engine does: spent records go back to the correlator.
-            for m in out.drain(..) {
-                c.recycle(m);
+            if !out.is_empty() {
+                for m in out.drain(..) {
+                    c.recycle(m);
+                }
             }
         });
         c.flush(&mut out);

@@ -976,7 +976,11 @@ impl Correlator {
 
     /// Fills the empty message of slot `at`, taking what a link left for its key.
     fn fill_new(&mut self, at: u32, qid: &str, ev: &LineEvent<'_>) {
-        let inherit = self.pending.remove(&self.slots[at as usize].key);
+        // Nearly always none are waiting: then not even the key's hash.
+        let inherit = match self.pending.is_empty() {
+            true => None,
+            false => self.pending.remove(&self.slots[at as usize].key),
+        };
         let o = &mut self.slots[at as usize].open;
         o.m = self.pool.take();
         o.m.queue_id = o.m.text.put(qid);
@@ -1360,9 +1364,11 @@ impl<'e, 'a> Fields<'e, 'a> {
         // in words before the bytes reached the cache, a stall of a few dozen cycles.
         let mut f = Fields { ev, at: [0; NAMES] };
         // Backwards, so that the first field of a name is the one left, and without a branch on the names.
-        for (i, (name, _)) in ev.fields.iter().enumerate().rev() {
-            // Past 255 fields a field reads as absent rather than as another.
-            f.at[*name as usize] = u8::try_from(i + 1).unwrap_or(0);
+        // Past 255 fields a field reads as absent rather than as another.
+        let fields = &ev.fields[..ev.fields.len().min(usize::from(u8::MAX))];
+        for (i, (name, _)) in fields.iter().enumerate().rev() {
+            // At most 255: exact.
+            f.at[*name as usize] = (i + 1) as u8;
         }
         f
     }

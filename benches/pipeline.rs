@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use postfix_enrich::config::Limits;
 use postfix_enrich::correlate::Correlator;
-use postfix_enrich::engine::{decode, FieldBuffer};
+use postfix_enrich::engine::{decode, FieldBuffer, BATCH};
 use postfix_enrich::event::LineEvent;
 use postfix_enrich::syslog;
 use postfix_enrich::time::YearClock;
@@ -38,17 +38,22 @@ fn in_turns<const N: usize>(mut stages: [&mut dyn FnMut(); N]) -> [[f64; N]; RUN
     rounds
 }
 
-/// Parses every line as the engine does (decode, JSON envelope check, framing, grammar, one reused field
-/// list) and hands each event to `then`.
-fn parse_each(lines: &[&[u8]], mut then: impl FnMut(&LineEvent<'_>)) {
+/// Parses every line as the engine does (decode, JSON envelope check, framing, grammar, a reused field list
+/// per line of a batch), a batch of [`BATCH`] lines at a time, and hands each batch's events to `then`: the
+/// engine correlates a batch after parsing it.
+fn parse_each(lines: &[&[u8]], mut then: impl FnMut(&[LineEvent<'_>])) {
     let mut clock = YearClock::new(Some(2013), 0, 0);
-    let mut fields = FieldBuffer::default();
-    for l in lines {
-        let text = decode(l);
-        let envelope = syslog::envelope(&text);
-        let ev = fields.parse(&text, envelope.as_ref(), &mut clock);
-        then(&ev);
-        fields.give_back(ev);
+    let mut fields: Vec<FieldBuffer> = (0..BATCH).map(|_| FieldBuffer::default()).collect();
+    for batch in lines.chunks(BATCH) {
+        let texts: Vec<_> = batch.iter().map(|l| decode(l)).collect();
+        let envelopes: Vec<_> = texts.iter().map(|t| syslog::envelope(t)).collect();
+        let events: Vec<_> = (texts.iter().zip(&envelopes).zip(&mut fields))
+            .map(|((text, envelope), f)| f.parse(text, envelope.as_ref(), &mut clock))
+            .collect();
+        then(&events);
+        for (ev, f) in events.into_iter().zip(&mut fields) {
+            f.give_back(ev);
+        }
     }
 }
 
@@ -78,20 +83,20 @@ fn main() {
     let n = lines.len() as f64;
 
     let mut parse_stage = || {
-        parse_each(&lines, |ev| {
-            std::hint::black_box(ev);
+        parse_each(&lines, |events| {
+            std::hint::black_box(events);
         })
     };
     let mut correlate_stage = || {
         let mut c = correlator();
         let mut out = Vec::new();
-        parse_each(&lines, |ev| {
-            c.feed(ev, &mut out);
+        parse_each(&lines, |events| {
+            for ev in events {
+                c.feed(ev, &mut out);
+            }
             // As the engine does: spent records go back to the correlator.
-            if !out.is_empty() {
-                for m in out.drain(..) {
-                    c.recycle(m);
-                }
+            for m in out.drain(..) {
+                c.recycle(m);
             }
         });
         c.flush(&mut out);
@@ -115,8 +120,8 @@ fn main() {
         };
         let mut engine = Engine::new(config, 0).expect("engine");
         let mut sink = NdjsonSink::default();
-        for l in &lines {
-            engine.process_line(l, &mut sink);
+        for batch in lines.chunks(BATCH) {
+            engine.process_lines(batch, &mut sink);
             sink.buf.clear();
         }
         engine.flush(&mut sink);

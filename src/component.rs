@@ -57,10 +57,7 @@ impl wit::GuestEngine for Resource {
 
     fn process_batch(&self, lines: Vec<Vec<u8>>) -> Vec<wit::Event> {
         let mut sink = Events(Vec::with_capacity(lines.len()));
-        let mut engine = self.engine.borrow_mut();
-        for line in &lines {
-            engine.process_line(line, &mut sink);
-        }
+        self.engine.borrow_mut().process_lines(&lines, &mut sink);
         sink.0
     }
 

@@ -267,8 +267,8 @@ pub fn decode(line: &[u8]) -> Cow<'_, str> {
 }
 
 /// A field list reused from line to line, so that parsing allocates (and grows) no list of its own once the
-/// buffer has held the longest line's fields. The engine keeps one; so does a benchmark that times parsing
-/// as the engine does it.
+/// buffer has held the longest line's fields. The engine keeps one for each line of a batch; so does a
+/// benchmark that times parsing as the engine does it.
 #[derive(Debug, Default)]
 pub struct FieldBuffer(Vec<Field<'static>>);
 

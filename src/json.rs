@@ -259,13 +259,6 @@ pub fn key(out: &mut String, k: &str) {
     out.push_str("\":");
 }
 
-/// Writes `"key":"value"` or `"key":null`.
-#[inline(always)]
-pub fn opt_str(out: &mut String, k: &str, v: Option<&str>) {
-    key(out, k);
-    opt_string(out, v);
-}
-
 /// Writes `"value"` or `null`.
 #[inline]
 pub fn opt_string(out: &mut String, v: Option<&str>) {

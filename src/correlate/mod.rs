@@ -597,6 +597,7 @@ impl std::hash::Hash for Key {
 }
 
 impl Key {
+    #[inline(always)]
     fn new(qid: &str, host: Option<&str>) -> Key {
         let host = host.unwrap_or("");
         let len = qid.len() + 1 + host.len();
@@ -919,6 +920,7 @@ impl Correlator {
     }
 
     /// Puts a slot at the end of a list, taking it from where it was in it.
+    #[inline(always)]
     fn push_last(&mut self, list: usize, at: u32) {
         if self.last[list] == at {
             return;

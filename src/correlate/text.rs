@@ -66,6 +66,7 @@ impl Texts {
 
     /// Sets `slot` to `v` (or unsets it). A text equal to the one it replaces is kept where it is: retried
     /// deliveries log the same relay and status again and again.
+    #[inline(always)]
     pub fn assign(&mut self, slot: &mut Option<Span>, v: Option<&str>) {
         if let Some(old) = *slot {
             if v.is_some_and(|v| self.bytes(old) == v.as_bytes()) {

@@ -983,8 +983,8 @@ impl Correlator {
             true => None,
             false => self.pending.remove(&self.slots[at as usize].key),
         };
+        // Filled in place: a free slot holds an empty message (`close` left a spent one from the pool).
         let o = &mut self.slots[at as usize].open;
-        o.m = self.pool.take();
         o.m.queue_id = o.m.text.put(qid);
         o.m.host = ev.host.map(|h| o.m.text.put(h));
         if let Some(inherit) = inherit {
@@ -1063,8 +1063,9 @@ impl Correlator {
         let slot = &mut self.slots[at as usize];
         let key = std::mem::take(&mut slot.key);
         if std::mem::take(&mut slot.live) {
-            // Moved straight into `out`, leaving the slot's message empty for the next one.
-            out.push(std::mem::take(&mut slot.open.m));
+            // Moved straight into `out`, leaving in the slot an empty message (with the buffers of a spent
+            // one, if the pool has one) for the next message to fill in place.
+            out.push(std::mem::replace(&mut slot.open.m, self.pool.take()));
             self.open.remove(&key);
             self.free.push(at);
             let m = out.last_mut().expect("just pushed");

@@ -226,7 +226,7 @@ impl Direction {
 }
 
 /// A Postfix message: everything its lines said, joined by queue id. Its texts are kept in one buffer
-/// ([`Texts`]) and read through the methods named after them.
+/// and read through the methods named after them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(from = "wire::Message", into = "wire::Message")]
 pub struct Message {

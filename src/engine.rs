@@ -79,8 +79,7 @@ impl Engine {
 
     /// Processes one line (without its newline).
     pub fn process_line(&mut self, line: &[u8], sink: &mut dyn Sink) {
-        let (cut, dropped) = crate::input::cut(line);
-        self.process_batch(&[Line::new(decode(cut), cut.len(), dropped)], sink);
+        self.process_lines(&[line], sink);
     }
 
     /// Processes lines (each without its newline), as [`Engine::process_line`] would one by one.
@@ -89,7 +88,7 @@ impl Engine {
             let batch: Vec<Line<'_>> = (batch.iter())
                 .map(|l| {
                     let (cut, dropped) = crate::input::cut(l.as_ref());
-                    Line::new(decode(cut), cut.len(), dropped)
+                    Line::decoded(cut, dropped)
                 })
                 .collect();
             self.process_batch(&batch, sink);
@@ -101,7 +100,7 @@ impl Engine {
     pub fn process_chunk(&mut self, chunk: &[u8], sink: &mut dyn Sink) {
         // One UTF-8 check of the whole chunk costs much less than one per line; a line that lies in its valid
         // part is then taken as text as it is (a partial character at the end is checked with its line).
-        let text = match std::str::from_utf8(chunk) {
+        let chunk_text = match std::str::from_utf8(chunk) {
             Ok(t) => t,
             Err(e) => std::str::from_utf8(&chunk[..e.valid_up_to()]).unwrap_or_default(),
         };
@@ -109,15 +108,19 @@ impl Engine {
         let mut splitter = std::mem::take(&mut self.splitter);
         let mut batch: Vec<Line<'_>> = Vec::with_capacity(BATCH);
         splitter.feed(chunk, |line, dropped| {
-            // A line straight from the chunk is a slice of it: its offset says where it is in `text`. A line
-            // assembled in the splitter's own buffer lies outside the chunk, and `get` then finds nothing:
-            // that one (at most one a chunk, or one not UTF-8) is copied, as the buffer is reused.
+            // A line straight from the chunk is a slice of it: its offset says where it is in `chunk_text`. A
+            // line assembled in the splitter's own buffer lies outside the chunk, and `get` then finds
+            // nothing: that one (at most one a chunk, or one not UTF-8) is copied, as the buffer is reused.
             let at = (line.as_ptr() as usize).wrapping_sub(base);
-            let text = match text.get(at..at.saturating_add(line.len())) {
+            let text = match chunk_text.get(at..at.saturating_add(line.len())) {
                 Some(known) => Cow::Borrowed(known),
                 None => Cow::Owned(decode(line).into_owned()),
             };
-            batch.push(Line::new(text, line.len(), dropped));
+            batch.push(Line {
+                text,
+                len: line.len(),
+                dropped,
+            });
             if batch.len() == BATCH {
                 self.process_batch(&batch, sink);
                 batch.clear();
@@ -130,9 +133,7 @@ impl Engine {
     /// Ends a stream fed by [`Engine::process_chunk`]: processes its last line if it had no newline.
     pub fn finish(&mut self, sink: &mut dyn Sink) {
         let mut splitter = std::mem::take(&mut self.splitter);
-        splitter.finish(|line, dropped| {
-            self.process_batch(&[Line::new(decode(line), line.len(), dropped)], sink)
-        });
+        splitter.finish(|line, dropped| self.process_batch(&[Line::decoded(line, dropped)], sink));
         self.splitter = splitter;
     }
 
@@ -231,8 +232,13 @@ struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
-    fn new(text: Cow<'a, str>, len: usize, dropped: usize) -> Line<'a> {
-        Line { text, len, dropped }
+    /// `line` (already cut to [`MAX_LINE`] bytes, `dropped` bytes cut from it) as text.
+    fn decoded(line: &'a [u8], dropped: usize) -> Line<'a> {
+        Line {
+            text: decode(line),
+            len: line.len(),
+            dropped,
+        }
     }
 
     /// Says in `additional_info` what of the line was not read: bytes cut from its end, or bytes past

@@ -423,11 +423,17 @@ impl Message {
     }
 
     /// Copies the texts still named into a new buffer when superseded ones (rewritten at every retry of
-    /// a deferred delivery) take more room than they do.
+    /// a deferred delivery) take more room than they do. The test runs for every line; the copy seldom.
+    #[inline]
     fn compact_if_wasteful(&mut self) {
-        if !self.text.wasteful() {
-            return;
+        if self.text.wasteful() {
+            self.compact();
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn compact(&mut self) {
         let Message {
             text,
             queue_id,
@@ -842,7 +848,10 @@ impl Correlator {
             Act::Touch => Effect::None,
             _ => {
                 let f = Fields::of(ev);
-                apply(o, ev, act, &f, &self.filter_relays)
+                let effect = apply(o, ev, act, &f, &self.filter_relays);
+                // Any line may have rewritten texts (a retry's response, a reject's reason).
+                o.m.compact_if_wasteful();
+                effect
             }
         };
         match effect {
@@ -979,9 +988,10 @@ impl Correlator {
     /// Fills the empty message of slot `at`, taking what a link left for its key.
     fn fill_new(&mut self, at: u32, qid: &str, ev: &LineEvent<'_>) {
         // Nearly always none are waiting: then not even the key's hash.
-        let inherit = match self.pending.is_empty() {
-            true => None,
-            false => self.pending.remove(&self.slots[at as usize].key),
+        let inherit = if self.pending.is_empty() {
+            None
+        } else {
+            self.pending.remove(&self.slots[at as usize].key)
         };
         // Filled in place: a free slot holds an empty message (`close` left a spent one from the pool).
         let o = &mut self.slots[at as usize].open;
@@ -1602,8 +1612,6 @@ fn delivery<'e>(
     r.dest_port = f.int(Name::dest_port).and_then(|p| u16::try_from(p).ok());
     r.delay = f.get(Name::delay).and_then(Value::as_f64);
     t.assign(&mut r.response, f.text(Name::additional_info));
-    let to_here = r.local;
-    m.compact_if_wasteful();
     // The line's sequence number and time, which `Open::stamp` has just set.
     o.last_delivery = Some((o.touch, o.last_secs));
     if let (Some(next), Status::Sent) = (f.text(Name::queued_as), status) {
@@ -1616,7 +1624,7 @@ fn delivery<'e>(
         if forwarded {
             return Effect::DeliveredAs(next, Link::Forward);
         }
-        if to_here {
+        if r.local {
             return Effect::DeliveredAs(next, Link::ContentFilter);
         }
     }

@@ -10,6 +10,14 @@ pub struct Span {
     len: u32,
 }
 
+impl Span {
+    /// The bytes of the buffer it names.
+    fn range(self) -> std::ops::Range<usize> {
+        let at = self.at as usize;
+        at..at + self.len as usize
+    }
+}
+
 /// Superseded bytes that a message may hold before its texts are compacted: a message deferred for days
 /// rewrites its recipients' responses at every retry.
 const COMPACT_AFTER: usize = 4096;
@@ -25,8 +33,7 @@ pub struct Texts {
 impl Texts {
     /// The text of `s`; empty if `s` is not of this buffer (never so for spans it gave).
     pub fn get(&self, s: Span) -> &str {
-        let at = s.at as usize;
-        self.buf.get(at..at + s.len as usize).unwrap_or_default()
+        self.buf.get(s.range()).unwrap_or_default()
     }
 
     /// The text of `s`, if set.
@@ -36,8 +43,7 @@ impl Texts {
 
     /// The bytes of `s`: for comparisons, which need not find where characters start.
     fn bytes(&self, s: Span) -> &[u8] {
-        let at = s.at as usize;
-        (self.buf.as_bytes().get(at..at + s.len as usize)).unwrap_or_default()
+        self.buf.as_bytes().get(s.range()).unwrap_or_default()
     }
 
     /// Appends `v` and gives its span. A buffer past 4 GiB (which no message reaches: lines are cut at
@@ -97,8 +103,7 @@ impl Texts {
     /// ones, each span rewritten to its new place.
     pub fn compact(&mut self, f: impl FnOnce(&mut dyn FnMut(&mut Span))) {
         let old = std::mem::take(self);
-        self.buf
-            .reserve(old.buf.len() - old.garbage.min(old.buf.len()));
+        self.buf.reserve(old.buf.len().saturating_sub(old.garbage));
         f(&mut |s: &mut Span| *s = self.put(old.get(*s)));
     }
 }

@@ -80,20 +80,27 @@ echo "targets: native <= 0.35x baseline CPU; component <= 1.5x native CPU"
 # machine is doing, so they tell where a ratio's gap comes from (code executed, not time waited).
 # ICOUNT_LINES=0 skips it.
 ICOUNT_LINES=${ICOUNT_LINES:-20000}
-if [ "$ICOUNT_LINES" -gt 0 ] && command -v valgrind > /dev/null && [ -x "$host" ] && [ -f "$component" ]; then
-  slice=target/bench/icount.log
+counting=""
+slice=target/bench/icount.log
+if [ "$ICOUNT_LINES" -gt 0 ] && command -v valgrind > /dev/null; then
+  counting=yes
   head -n "$ICOUNT_LINES" "$corpus" > "$slice"
+fi
+# Instructions callgrind counts for "$@" with the slice on stdin (--smc-check=all: the component's code is
+# compiled at run time).
+instructions() {
+  valgrind --tool=callgrind --smc-check=all --callgrind-out-file=target/bench/callgrind.out "$@" \
+    < "$slice" > /dev/null 2> /dev/null
+  awk '/^summary:/{print $2}' target/bench/callgrind.out
+}
+
+if [ -n "$counting" ] && [ -x "$host" ] && [ -f "$component" ]; then
   # Valgrind's virtual CPU lacks some of the host's features: the component is compiled under it as well.
   valgrind --tool=none -q "$host" compile --component "$component" -o target/bench/icount.cwasm
-  icount() {
-    valgrind --tool=callgrind --smc-check=all --callgrind-out-file=target/bench/callgrind.out "$@" \
-      < "$slice" > /dev/null 2> /dev/null
-    awk '/^summary:/{print $2}' target/bench/callgrind.out
-  }
   declare -A ins
-  [ -n "$baseline" ] && ins[baseline]=$(icount "$baseline" --json)
-  ins[native]=$(icount "$native" --year 2013)
-  ins[component]=$(icount "$host" enrich --component target/bench/icount.cwasm --year 2013)
+  [ -n "$baseline" ] && ins[baseline]=$(instructions "$baseline" --json)
+  ins[native]=$(instructions "$native" --year 2013)
+  ins[component]=$(instructions "$host" enrich --component target/bench/icount.cwasm --year 2013)
   printf '\ninstructions per line (callgrind, first %s lines)    per line  vs baseline    vs native\n' "$ICOUNT_LINES"
   for k in baseline native component; do
     [ -n "${ins[$k]:-}" ] || continue
@@ -111,18 +118,11 @@ cargo bench --quiet --bench pipeline -- "$corpus"
 # between runs: each stage run once under callgrind on the first lines, less the run that only reads them.
 # Correlation's work is look-ups and branches that depend on the data, which run fewer instructions per
 # cycle than parsing's byte loops: its share in time is larger than in instructions.
-if [ "$ICOUNT_LINES" -gt 0 ] && command -v valgrind > /dev/null; then
-  slice=target/bench/icount.log
-  head -n "$ICOUNT_LINES" "$corpus" > "$slice"
+if [ -n "$counting" ]; then
   bench_bin=$(cargo bench --bench pipeline --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\)).*/\1/p')
-  stage_ins() {
-    valgrind --tool=callgrind --callgrind-out-file=target/bench/callgrind.out "$bench_bin" "$slice" \
-      --only "$1" > /dev/null 2> /dev/null
-    awk '/^summary:/{print $2}' target/bench/callgrind.out
-  }
-  read_ins=$(stage_ins read)
-  parse_ins=$(stage_ins parse)
-  corr_ins=$(stage_ins correlate)
+  read_ins=$(instructions "$bench_bin" "$slice" --only read)
+  parse_ins=$(instructions "$bench_bin" "$slice" --only parse)
+  corr_ins=$(instructions "$bench_bin" "$slice" --only correlate)
   awk -v r="$read_ins" -v p="$parse_ins" -v c="$corr_ins" -v n="$ICOUNT_LINES" 'BEGIN {
     printf "instructions per line (callgrind, first %d lines): parsing %.0f, correlation %.0f more: adds %.1f%%\n",
       n, (p - r) / n, (c - p) / n, (c - p) / (p - r) * 100 }'

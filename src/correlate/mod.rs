@@ -820,11 +820,13 @@ impl Correlator {
             }
         }
         let Some(qid) = ev.queue_id else { return };
-        self.seq += 1;
+        // `seq` from a register, not read back: a read of `seq` and `now` together waited for the write of
+        // `seq` alone (a store that cannot be forwarded to a wider load).
+        let (seq, now) = (self.seq + 1, self.now);
+        self.seq = seq;
         let key = Key::new(qid, ev.host);
         let act = self.acts.of(ev.kind);
         let opener = act.opens();
-        let (seq, now) = (self.seq, self.now);
         let at = match self.open.get(&key).copied() {
             Some(at) if !(opener && self.open_at(at).has_origin) => at,
             found => {

@@ -1932,18 +1932,28 @@ mod tests {
         assert!(c.export().pending.is_empty());
     }
 
+    /// Feeds a message picked up and removed at 14:00:00 (a replayed log's standing time), which must come
+    /// out whole.
+    fn picked_up_and_removed(c: &mut Correlator, qid: &str) {
+        let lines = [
+            format!("Mar 18 14:00:00 mx1 postfix/pickup[5100]: {qid}: uid=1000 from=<alice>"),
+            format!("Mar 18 14:00:00 mx1 postfix/qmgr[5000]: {qid}: removed"),
+        ];
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        assert_eq!(feed_all(c, &lines).len(), 1);
+    }
+
+    /// A delivery line of `qid` logged after its `removed`, as another process may.
+    fn late_delivery(qid: &str) -> String {
+        format!("Mar 18 14:00:00 mx1 postfix/smtp[5200]: {qid}: to=<bob@example.org>, relay=mx.example.org[192.0.2.5]:25, delay=0.2, delays=0/0/0.1/0.1, dsn=2.0.0, status=sent (250 ok)")
+    }
+
     #[test]
     fn removed_keys_stay_within_the_bound_while_log_time_stands_still() {
         // A replayed log: a thousand messages removed in the same second.
         let mut c = correlator(10);
         for i in 0..1000u32 {
-            let qid = format!("{:010X}", 0x1000_0000 + i);
-            let lines = [
-                format!("Mar 18 14:00:00 mx1 postfix/pickup[5100]: {qid}: uid=1000 from=<alice>"),
-                format!("Mar 18 14:00:00 mx1 postfix/qmgr[5000]: {qid}: removed"),
-            ];
-            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-            assert_eq!(feed_all(&mut c, &lines).len(), 1);
+            picked_up_and_removed(&mut c, &format!("{:010X}", 0x1000_0000 + i));
         }
         assert!(c.removed.len() <= 11, "{}", c.removed.len());
         // Forgotten keys are swept as the list turns over.
@@ -1962,21 +1972,12 @@ mod tests {
         let mut c = correlator(Limits::default().open_messages);
         let n = 3 * REMOVED_KEEP as u32;
         for i in 0..n {
-            let qid = format!("{:010X}", 0x3000_0000 + i);
-            let lines = [
-                format!("Mar 18 14:00:00 mx1 postfix/pickup[5100]: {qid}: uid=1000 from=<alice>"),
-                format!("Mar 18 14:00:00 mx1 postfix/qmgr[5000]: {qid}: removed"),
-            ];
-            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-            assert_eq!(feed_all(&mut c, &lines).len(), 1);
+            picked_up_and_removed(&mut c, &format!("{:010X}", 0x3000_0000 + i));
         }
         assert!(c.removed.len() <= REMOVED_KEEP + 1, "{}", c.removed.len());
         assert!(c.removed_keys.len() <= 2 * (REMOVED_KEEP + 1) + 64);
         // The latest removals keep their grace: a stray line of the last message opens nothing.
-        let late = format!(
-            "Mar 18 14:00:00 mx1 postfix/smtp[5200]: {:010X}: to=<bob@example.org>, relay=mx.example.org[192.0.2.5]:25, delay=0.2, delays=0/0/0.1/0.1, dsn=2.0.0, status=sent (250 ok)",
-            0x3000_0000 + n - 1
-        );
+        let late = late_delivery(&format!("{:010X}", 0x3000_0000 + n - 1));
         assert!(feed_all(&mut c, &[&late]).is_empty());
         assert_eq!(c.open_len(), 0, "the late line opened a message");
     }
@@ -1985,29 +1986,18 @@ mod tests {
     fn a_queue_id_removed_twice_keeps_its_grace_until_its_latest_removal_goes() {
         // Time stands still; the bound of 10 removed keys is what forgets them.
         let mut c = correlator(10);
-        let message = |qid: &str| {
-            [
-                format!("Mar 18 14:00:00 mx1 postfix/pickup[5100]: {qid}: uid=1000 from=<alice>"),
-                format!("Mar 18 14:00:00 mx1 postfix/qmgr[5000]: {qid}: removed"),
-            ]
-        };
         let others = |c: &mut Correlator, from: u32, n: u32| {
             for i in from..from + n {
-                let lines = message(&format!("{:010X}", 0x2000_0000 + i));
-                let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-                assert_eq!(feed_all(c, &lines).len(), 1);
+                picked_up_and_removed(c, &format!("{:010X}", 0x2000_0000 + i));
             }
         };
-        let reused = message("1A2B3C4D5E");
-        let reused: Vec<&str> = reused.iter().map(String::as_str).collect();
-        assert_eq!(feed_all(&mut c, &reused).len(), 1);
+        picked_up_and_removed(&mut c, "1A2B3C4D5E");
         others(&mut c, 0, 5);
         // The queue id comes back and is removed again: 7 entries, two of them its own.
-        assert_eq!(feed_all(&mut c, &reused).len(), 1);
+        picked_up_and_removed(&mut c, "1A2B3C4D5E");
         // Six more push its first entry out of the bound; its second stays.
         others(&mut c, 5, 6);
-        let late = "Mar 18 14:00:00 mx1 postfix/smtp[5200]: 1A2B3C4D5E: to=<bob@example.org>, relay=mx.example.org[192.0.2.5]:25, delay=0.2, delays=0/0/0.1/0.1, dsn=2.0.0, status=sent (250 ok)";
-        assert!(feed_all(&mut c, &[late]).is_empty());
+        assert!(feed_all(&mut c, &[&late_delivery("1A2B3C4D5E")]).is_empty());
         assert_eq!(c.open_len(), 0, "the late line opened a message");
     }
 

@@ -46,8 +46,9 @@ impl Texts {
         self.buf.as_bytes().get(s.range()).unwrap_or_default()
     }
 
-    /// Appends `v` and gives its span. A buffer past 4 GiB (which no message reaches: lines are cut at
-    /// 1 MiB and superseded texts are compacted away) keeps `v` as empty text rather than fail.
+    /// Appends `v` and gives its span. A buffer past 4 GiB (which no message reaches: fields are read from
+    /// a line's first 64 KiB, and superseded texts are compacted away) keeps `v` as empty text rather than
+    /// fail.
     pub fn put(&mut self, v: &str) -> Span {
         let at = self.buf.len();
         match at.checked_add(v.len()) {

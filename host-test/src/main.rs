@@ -28,9 +28,11 @@ mod bindings {
 
 use bindings::{Enricher, EnricherPre};
 
-/// Bytes read from stdin per guest call: large enough that the per-call cost vanishes, small enough to
-/// keep latency and the replay after a trap short.
-const CHUNK: usize = 256 << 10;
+/// Bytes read from stdin per guest call: small enough that the guest's output for them (about five times
+/// the input) is still in the CPU's cache when the host copies it out of the guest and writes it, and that
+/// the replay after a trap stays short; large enough that the cost of a call does not show. On the bench
+/// corpus 32 KiB took about 7% less CPU than 256 KiB, and 8 KiB no less than 32 KiB.
+const CHUNK: usize = 32 << 10;
 
 /// A line still open after this many bytes is forwarded in pieces rather than held. Besides bounding the
 /// host's buffer, this frames long lines as the native command's 256 KiB reads do: the guest cuts a line
@@ -368,29 +370,36 @@ impl<W: Write> Stream<W> {
     /// Feeds `input` to the guest in chunks that end at a line boundary, so that the host always knows which
     /// lines a failed call held; a line too long to hold is forwarded in pieces.
     fn run(&mut self, input: &mut impl Read) -> Result<(), Fail> {
-        let mut buf: Vec<u8> = Vec::with_capacity(2 * CHUNK);
+        // `buf[..filled]` holds what was read and not yet fed. The buffer is zeroed only when it grows, not
+        // before every read.
+        let mut buf: Vec<u8> = vec![0; 2 * CHUNK];
+        let mut filled = 0;
         loop {
-            let start = buf.len();
-            buf.resize(start + CHUNK, 0);
+            if buf.len() < filled + CHUNK {
+                buf.resize(filled + CHUNK, 0);
+            }
+            let start = filled;
             let n = loop {
-                match input.read(&mut buf[start..]) {
+                match input.read(&mut buf[start..start + CHUNK]) {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     r => break r?,
                 }
             };
-            buf.truncate(start + n);
             if n == 0 {
                 break;
             }
-            if let Some(nl) = buf[start..].iter().rposition(|&b| b == b'\n') {
+            filled += n;
+            if let Some(nl) = buf[start..filled].iter().rposition(|&b| b == b'\n') {
                 let end = start + nl + 1;
                 self.feed(&buf[..end])?;
-                buf.drain(..end);
-            } else if buf.len() > HOLD {
-                self.feed_partial(&buf)?;
-                buf.clear();
+                buf.copy_within(end..filled, 0);
+                filled -= end;
+            } else if filled > HOLD {
+                self.feed_partial(&buf[..filled])?;
+                filled = 0;
             }
         }
+        buf.truncate(filled);
         // The last line needs no newline; giving it one frames it as the guest's `finish` would.
         if !buf.is_empty() || self.long.is_some() {
             buf.push(b'\n');

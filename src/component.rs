@@ -67,7 +67,7 @@ impl wit::GuestEngine for Resource {
         // The next chunk starts with the room this one needed: growing the buffer from empty on every call
         // cost more than a tenth of the component's time.
         let room = json.buf.capacity();
-        std::mem::replace(&mut json.buf, String::with_capacity(room)).into_bytes()
+        std::mem::replace(&mut json.buf, Vec::with_capacity(room))
     }
 
     fn finish_json(&self) -> Vec<u8> {
@@ -75,7 +75,7 @@ impl wit::GuestEngine for Resource {
         let mut engine = self.engine.borrow_mut();
         engine.finish(&mut *json);
         engine.flush(&mut *json);
-        std::mem::take(&mut json.buf).into_bytes()
+        std::mem::take(&mut json.buf)
     }
 
     fn flush(&self) -> Vec<wit::Event> {

@@ -1,7 +1,10 @@
-//! A minimal JSON writer for the hot path: records are written straight into a `String`, key by key,
-//! with no intermediate tree.
+//! A minimal JSON writer for the hot path: records are written straight into a byte buffer, key by key,
+//! with no intermediate tree. Everything written is whole `str`s or ASCII, so the buffer holds UTF-8.
+//!
+//! The buffer is a `Vec<u8>` rather than a `String` so that a short string can be copied as two words (see
+//! [`push`]) without `unsafe`.
 
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// Bytes that need escaping inside a JSON string: controls, `"`, `\\` and DEL.
 const ESCAPE: [bool; 256] = {
@@ -65,21 +68,46 @@ fn needs_escape(b: &[u8]) -> bool {
     }
 }
 
+/// Appends `s`. In WebAssembly a copy of variable length is a call into the host (`memory.copy`); most
+/// strings written are short, and one of 4 to 16 bytes is made here of two overlapping copies of constant
+/// length, each a load and a store: on the bench corpus the component ran 3.7% fewer instructions, and
+/// took about 4% less CPU in alternating runs.
+#[inline(always)]
+pub fn push(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    match b.len() {
+        8..=16 => push_overlapping::<8>(out, b),
+        4..=7 => push_overlapping::<4>(out, b),
+        _ => out.extend_from_slice(b),
+    }
+}
+
+/// Appends `b` (of `W` to `2 * W` bytes) as its first `W` bytes, then its last `W` written over the first
+/// from `n - W` on (the same bytes where the two overlap).
+#[inline(always)]
+fn push_overlapping<const W: usize>(out: &mut Vec<u8>, b: &[u8]) {
+    let (n, at) = (b.len(), out.len());
+    out.reserve(2 * W);
+    out.extend_from_slice(&b[..W]);
+    out.truncate(at + n - W);
+    out.extend_from_slice(&b[n - W..]);
+}
+
 /// Appends `s` as a JSON string literal (quoted and escaped).
 // Inlined, with the escaping out of line: the call itself cost a good part of writing a short value.
 #[inline]
-pub fn string(out: &mut String, s: &str) {
+pub fn string(out: &mut Vec<u8>, s: &str) {
     if needs_escape(s.as_bytes()) {
         return escaped(out, s);
     }
-    out.push('"');
-    out.push_str(s);
-    out.push('"');
+    out.push(b'"');
+    push(out, s);
+    out.push(b'"');
 }
 
 /// [`string`], saying whether `s` needed no escaping (then every slice of it needs none either).
 #[inline]
-pub fn string_was_plain(out: &mut String, s: &str) -> bool {
+pub fn string_was_plain(out: &mut Vec<u8>, s: &str) -> bool {
     if needs_escape(s.as_bytes()) {
         escaped(out, s);
         return false;
@@ -91,18 +119,18 @@ pub fn string_was_plain(out: &mut String, s: &str) -> bool {
 /// Appends `s` quoted without looking for bytes to escape: for text known to have none (the engine's own
 /// names, or a slice of text that [`string_was_plain`] found plain).
 #[inline]
-pub fn plain(out: &mut String, s: &str) {
+pub fn plain(out: &mut Vec<u8>, s: &str) {
     debug_assert!(!needs_escape(s.as_bytes()), "{s:?} needs escaping");
-    out.push('"');
-    out.push_str(s);
-    out.push('"');
+    out.push(b'"');
+    push(out, s);
+    out.push(b'"');
 }
 
 /// [`string`] of text that has something to escape.
 #[cold]
 #[inline(never)]
-fn escaped(out: &mut String, s: &str) {
-    out.push('"');
+fn escaped(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
     let b = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -117,32 +145,32 @@ fn escaped(out: &mut String, s: &str) {
         }
         let c = b[i];
         if ESCAPE[c as usize] {
-            let esc: &str = match c {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                _ => "",
+            let esc: &[u8] = match c {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                _ => b"",
             };
-            out.push_str(&s[start..i]);
+            out.extend_from_slice(&b[start..i]);
             if esc.is_empty() {
                 let _ = write!(out, "\\u{:04x}", c);
             } else {
-                out.push_str(esc);
+                out.extend_from_slice(esc);
             }
             start = i + 1;
         }
         i += 1;
     }
-    out.push_str(&s[start..]);
-    out.push('"');
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
 }
 
 /// Appends a float the way JSON wants it (finite; shortest round-trip form). Non-finite values become `null`.
-pub fn float(out: &mut String, f: f64) {
+pub fn float(out: &mut Vec<u8>, f: f64) {
     if !f.is_finite() {
-        out.push_str("null");
+        out.extend_from_slice(b"null");
         return;
     }
     // Postfix logs delays with at most three decimals. Such a value is exactly the double nearest n/1000, and
@@ -154,7 +182,7 @@ pub fn float(out: &mut String, f: f64) {
         int(out, n / 1000);
         let mut frac = n % 1000;
         if frac != 0 {
-            out.push('.');
+            out.push(b'.');
             let mut digits = 3;
             while frac % 10 == 0 {
                 frac /= 10;
@@ -165,7 +193,7 @@ pub fn float(out: &mut String, f: f64) {
                 *d = b'0' + (frac % 10) as u8;
                 frac /= 10;
             }
-            out.extend(buf[..digits].iter().map(|&d| char::from(d)));
+            out.extend_from_slice(&buf[..digits]);
         }
         return;
     }
@@ -173,14 +201,14 @@ pub fn float(out: &mut String, f: f64) {
 }
 
 /// Appends an integer (without the formatting machinery: this runs several times per record).
-pub fn int(out: &mut String, n: i64) {
+pub fn int(out: &mut Vec<u8>, n: i64) {
     // Nearly every value (ports, sizes, process ids, counts) fits 32 bits, where division by a constant is a
     // multiplication (in WebAssembly too, unlike for 64 bits).
     let Ok(v) = u32::try_from(n.unsigned_abs()) else {
         return big_int(out, n);
     };
     if n < 0 {
-        out.push('-');
+        out.push(b'-');
     }
     if v < 1_000 {
         leading_digits(out, v);
@@ -202,12 +230,12 @@ pub fn int(out: &mut String, n: i64) {
 /// [`int`] of a value beyond 32 bits.
 #[cold]
 #[inline(never)]
-fn big_int(out: &mut String, n: i64) {
+fn big_int(out: &mut Vec<u8>, n: i64) {
     let _ = write!(out, "{n}");
 }
 
 /// Three ASCII digits of each number below 1000, `000` to `999`.
-const DIGITS3_BYTES: [u8; 3000] = {
+const DIGITS3: [u8; 3000] = {
     let mut t = [0u8; 3000];
     let mut i = 0;
     while i < 1000 {
@@ -219,71 +247,90 @@ const DIGITS3_BYTES: [u8; 3000] = {
     t
 };
 
-/// [`DIGITS3_BYTES`] as text, so that its slices are pushed without a UTF-8 check.
-const DIGITS3: &str = match std::str::from_utf8(&DIGITS3_BYTES) {
-    Ok(s) => s,
-    Err(_) => panic!("digits are ASCII"),
-};
-
 /// Appends the three digits of `g` (below 1000), leading zeros included.
 // Slices of constant length: each copy is a store or two, not a call (in WebAssembly, a call to the host).
 #[inline]
-pub(crate) fn push_digits3(out: &mut String, g: u32) {
+pub(crate) fn push_digits3(out: &mut Vec<u8>, g: u32) {
     let i = g as usize * 3;
     if let Some(s) = DIGITS3.get(i..i + 3) {
-        out.push_str(s);
+        out.extend_from_slice(s);
     }
 }
 
 /// Appends `g` (below 1000) without leading zeros.
 #[inline]
-fn leading_digits(out: &mut String, g: u32) {
+fn leading_digits(out: &mut Vec<u8>, g: u32) {
     let i = g as usize * 3;
     if g >= 100 {
         push_digits3(out, g);
     } else if g >= 10 {
         if let Some(s) = DIGITS3.get(i + 1..i + 3) {
-            out.push_str(s);
+            out.extend_from_slice(s);
         }
     } else {
-        out.push(char::from(b'0' + g as u8));
+        out.push(b'0' + g as u8);
     }
 }
 
 /// Writes `,"key":`: a member after the first (every record writes its first member literally).
 // Always inlined: `k` is nearly always a literal, and its copy then compiles to a few stores, not a call.
 #[inline(always)]
-pub fn key(out: &mut String, k: &str) {
-    out.push_str(",\"");
-    out.push_str(k);
-    out.push_str("\":");
+pub fn key(out: &mut Vec<u8>, k: &str) {
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(k.as_bytes());
+    out.extend_from_slice(b"\":");
 }
 
 /// Writes `"value"` or `null`.
 #[inline]
-pub fn opt_string(out: &mut String, v: Option<&str>) {
+pub fn opt_string(out: &mut Vec<u8>, v: Option<&str>) {
     match v {
         Some(s) => string(out, s),
-        None => out.push_str("null"),
+        None => out.extend_from_slice(b"null"),
     }
 }
 
 /// Writes `"key":[...]` of strings.
-pub fn str_array<S: AsRef<str>>(out: &mut String, k: &str, items: impl IntoIterator<Item = S>) {
+pub fn str_array<S: AsRef<str>>(out: &mut Vec<u8>, k: &str, items: impl IntoIterator<Item = S>) {
     key(out, k);
-    out.push('[');
+    out.push(b'[');
     for (i, s) in items.into_iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         string(out, s.as_ref());
     }
-    out.push(']');
+    out.push(b']');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `write` appends to an empty buffer, as text.
+    fn text(write: impl FnOnce(&mut Vec<u8>)) -> String {
+        let mut out = Vec::new();
+        write(&mut out);
+        String::from_utf8(out).expect("the writer writes UTF-8")
+    }
+
+    #[test]
+    fn push_appends_every_length_and_character_exactly() {
+        // The short copies cut the text at fixed offsets, through characters too: each must still append
+        // exactly the text, after whatever the buffer held.
+        for len in 0..40 {
+            for at in 0..=len {
+                for wide in ["é", "✓", "𝄞"] {
+                    let s = format!("{}{wide}{}", "a".repeat(at), "b".repeat(len - at));
+                    let out = text(|o| {
+                        o.extend_from_slice(b"head ");
+                        push(o, &s);
+                    });
+                    assert_eq!(out, format!("head {s}"));
+                }
+            }
+        }
+    }
 
     #[test]
     fn integers() {
@@ -314,9 +361,7 @@ mod tests {
         values.extend(-1000..=1000);
         values.extend((0..200).map(|i| 1_000_003 * i));
         for n in values {
-            let mut out = String::new();
-            int(&mut out, n);
-            assert_eq!(out, n.to_string());
+            assert_eq!(text(|o| int(o, n)), n.to_string());
         }
     }
 
@@ -336,8 +381,7 @@ mod tests {
             "utf8 ✓ \u{fffd}",
             "\u{7f}",
         ] {
-            let mut out = String::new();
-            string(&mut out, s);
+            let out = text(|o| string(o, s));
             let back: String = serde_json::from_str(&out).unwrap();
             assert_eq!(back, s);
         }
@@ -352,8 +396,7 @@ mod tests {
                     let mut b = vec![b'a'; len];
                     b[at] = bad;
                     let s = String::from_utf8(b).unwrap();
-                    let mut out = String::new();
-                    string(&mut out, &s);
+                    let out = text(|o| string(o, &s));
                     let back: String = serde_json::from_str(&out).unwrap();
                     assert_eq!(back, s);
                     // serde_json leaves DEL raw; this writer escapes it like the other controls.
@@ -405,9 +448,7 @@ mod tests {
         ]);
         values.extend((1..2000).map(|n| n as f64 * 0.37));
         for f in values {
-            let mut out = String::new();
-            float(&mut out, f);
-            assert_eq!(out, format!("{f}"), "{f:?}");
+            assert_eq!(text(|o| float(o, f)), format!("{f}"), "{f:?}");
         }
     }
 }

@@ -6,7 +6,7 @@
 use crate::json::push_digits3;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// An instant in UTC, with the number of fractional digits the log wrote (kept for printing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -75,17 +75,17 @@ impl Timestamp {
     }
 
     /// Writes RFC 3339 in UTC, e.g. `2026-12-04T19:40:01.123456Z`.
-    pub fn write_rfc3339(&self, out: &mut String) {
+    pub fn write_rfc3339(&self, out: &mut Vec<u8>) {
         self.write_rfc3339_as::<false>(out);
     }
 
     /// Writes RFC 3339 in UTC as a JSON string (in double quotes), saving the separate pushes of the quotes.
-    pub fn write_rfc3339_quoted(&self, out: &mut String) {
+    pub fn write_rfc3339_quoted(&self, out: &mut Vec<u8>) {
         self.write_rfc3339_as::<true>(out);
     }
 
     /// [`Timestamp::write_rfc3339`], in double quotes if `QUOTED`.
-    fn write_rfc3339_as<const QUOTED: bool>(&self, out: &mut String) {
+    fn write_rfc3339_as<const QUOTED: bool>(&self, out: &mut Vec<u8>) {
         let frac = self.frac_digits > 0;
         let cached = LAST_SECOND.with_borrow_mut(|last| {
             if last.secs != Some(self.secs) && !last.update(self.secs) {
@@ -93,16 +93,13 @@ impl Timestamp {
             }
             // A range of constant length: the copy compiles to a few stores rather than a call (in
             // WebAssembly a call to the host). The dot is cut off again when there is no fraction.
-            let text = if QUOTED {
-                last.text.get(..21)
+            out.extend_from_slice(if QUOTED {
+                &last.bytes[..]
             } else {
-                last.text.get(1..21)
-            };
-            if let Some(text) = text {
-                out.push_str(text);
-                if !frac {
-                    out.truncate(out.len() - 1);
-                }
+                &last.bytes[1..]
+            });
+            if !frac {
+                out.truncate(out.len() - 1);
             }
             true
         });
@@ -123,11 +120,11 @@ impl Timestamp {
         if frac {
             self.write_fraction_digits(out);
         }
-        out.push_str(if QUOTED { "Z\"" } else { "Z" });
+        out.extend_from_slice(if QUOTED { b"Z\"" } else { b"Z" });
     }
 
     /// Writes the `frac_digits` digits of the fraction as logged: the first of the nine of the nanoseconds.
-    fn write_fraction_digits(&self, out: &mut String) {
+    fn write_fraction_digits(&self, out: &mut Vec<u8>) {
         let nanos = self.nanos % 1_000_000_000;
         let n = usize::from(self.frac_digits.min(9));
         // Whole groups of three (milli-, micro-, nanoseconds), the last one then cut to the digits logged.
@@ -146,9 +143,10 @@ impl Timestamp {
 
     /// RFC 3339 in UTC as a new string.
     pub fn rfc3339(&self) -> String {
-        let mut s = String::with_capacity(32);
-        self.write_rfc3339(&mut s);
-        s
+        let mut b = Vec::with_capacity(32);
+        self.write_rfc3339(&mut b);
+        // Digits, `-`, `:`, `T`, `.` and `Z`: ASCII.
+        String::from_utf8(b).unwrap_or_default()
     }
 }
 
@@ -160,8 +158,6 @@ struct LastSecond {
     day_start: i64,
     /// `"YYYY-MM-DDTHH:MM:SS.`, ASCII.
     bytes: [u8; 21],
-    /// `bytes` as text, checked once per second rather than at every write.
-    text: String,
 }
 
 impl LastSecond {
@@ -192,9 +188,6 @@ impl LastSecond {
         put2(b, 12, sod / 3600);
         put2(b, 15, sod / 60 % 60);
         put2(b, 18, sod % 60);
-        self.text.clear();
-        self.text
-            .push_str(std::str::from_utf8(b.as_slice()).unwrap_or_default());
         self.secs = Some(secs);
         true
     }
@@ -208,7 +201,6 @@ thread_local! {
             secs: None,
             day_start: 0,
             bytes: [0; 21],
-            text: String::new(),
         })
     };
 }
@@ -448,9 +440,9 @@ mod tests {
                     ..t
                 };
                 assert_eq!(t.rfc3339(), rfc3339_by_format(t), "{t:?}");
-                let mut quoted = String::new();
+                let mut quoted = Vec::new();
                 t.write_rfc3339_quoted(&mut quoted);
-                assert_eq!(quoted, format!("\"{}\"", rfc3339_by_format(t)));
+                assert_eq!(quoted, format!("\"{}\"", rfc3339_by_format(t)).into_bytes());
             }
         }
     }

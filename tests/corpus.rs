@@ -53,7 +53,7 @@ fn run_engine(input: &[u8]) -> String {
     engine.process_chunk(input, &mut sink);
     engine.finish(&mut sink);
     engine.flush(&mut sink);
-    sink.buf
+    String::from_utf8(sink.buf).expect("NDJSON is UTF-8")
 }
 
 /// grok-patterns.log lines that are not Postfix messages: the field-fragment pseudo-patterns and a

@@ -36,7 +36,8 @@ fn messages(input: &[u8], limits: Limits) -> Vec<Value> {
     engine.process_chunk(input, &mut sink);
     engine.finish(&mut sink);
     engine.flush(&mut sink);
-    sink.buf
+    String::from_utf8(sink.buf)
+        .expect("NDJSON is UTF-8")
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
@@ -296,8 +297,8 @@ fn a_restart_from_state_gives_the_same_message_records() {
         }
         engine.finish(&mut sink);
         engine.flush(&mut sink);
-        let resumed: Vec<Value> = sink
-            .buf
+        let resumed: Vec<Value> = std::str::from_utf8(&sink.buf)
+            .expect("NDJSON is UTF-8")
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();

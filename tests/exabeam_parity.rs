@@ -172,7 +172,8 @@ fn line_records(input: &str) -> Vec<Value> {
     engine.process_chunk(input.as_bytes(), &mut sink);
     engine.finish(&mut sink);
     engine.flush(&mut sink);
-    sink.buf
+    String::from_utf8(sink.buf)
+        .expect("NDJSON is UTF-8")
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).expect("every output line is JSON"))
         .filter(|r| r["event_kind"] == "line")

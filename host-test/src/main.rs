@@ -253,7 +253,7 @@ fn enrich(mut args: impl Iterator<Item = String>) -> Result<ExitCode, Fail> {
     };
     let mut stream = Stream {
         notes: NdjsonSink {
-            buf: String::new(),
+            buf: Vec::new(),
             format: format_checked,
             no_lines,
         },
@@ -504,7 +504,7 @@ impl<W: Write> Stream<W> {
             format!("the postfix-enrich component trapped on this line ({why}) and was restarted; the messages it held open were lost"),
         );
         self.notes.line(&ev);
-        self.out.write_all(self.notes.buf.as_bytes())?;
+        self.out.write_all(&self.notes.buf)?;
         self.notes.buf.clear();
         Ok(())
     }

@@ -131,7 +131,7 @@ fn main() -> ExitCode {
         }
     };
     let mut sink = NdjsonSink {
-        buf: String::with_capacity(1 << 20),
+        buf: Vec::with_capacity(1 << 20),
         format: args.format,
         no_lines: args.no_lines,
     };
@@ -189,7 +189,7 @@ fn run(engine: &mut Engine, sink: &mut NdjsonSink, args: &Args) -> io::Result<()
                     rest = tail;
                     since_checkpoint += head.iter().filter(|&&b| b == b'\n').count() as u64;
                     if since_checkpoint >= every {
-                        stdout.write_all(sink.buf.as_bytes())?;
+                        stdout.write_all(&sink.buf)?;
                         sink.buf.clear();
                         stdout.flush()?;
                         save_state(path, engine)?;
@@ -200,7 +200,7 @@ fn run(engine: &mut Engine, sink: &mut NdjsonSink, args: &Args) -> io::Result<()
             _ => engine.process_chunk(data, sink),
         }
         if sink.buf.len() >= 1 << 20 {
-            stdout.write_all(sink.buf.as_bytes())?;
+            stdout.write_all(&sink.buf)?;
             sink.buf.clear();
         }
     }
@@ -208,7 +208,7 @@ fn run(engine: &mut Engine, sink: &mut NdjsonSink, args: &Args) -> io::Result<()
     if args.state.is_none() || args.flush {
         engine.flush(sink);
     }
-    stdout.write_all(sink.buf.as_bytes())?;
+    stdout.write_all(&sink.buf)?;
     stdout.flush()?;
     if let Some(path) = &args.state {
         save_state(path, engine)?;

@@ -8,13 +8,13 @@ use crate::time::Timestamp;
 /// Writes `,"name":` for a literal name: one copy of one literal rather than three pieces.
 macro_rules! member {
     ($out:expr, $name:literal) => {
-        $out.push_str(concat!(",\"", $name, "\":"))
+        $out.extend_from_slice(concat!(",\"", $name, "\":").as_bytes())
     };
 }
 
 /// Writes one line record (without the trailing newline).
-pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
-    out.push_str("{\"event_kind\":\"line\",\"raw\":");
+pub fn write_line(out: &mut Vec<u8>, ev: &LineEvent<'_>) {
+    out.extend_from_slice(b"{\"event_kind\":\"line\",\"raw\":");
     // Most values are slices of the line: when the line needs no escaping, neither do they, and they are
     // copied without looking at their bytes again.
     let line = Line {
@@ -30,7 +30,7 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
     member!(out, "process_id");
     match ev.process_id {
         Some(p) => json::int(out, p as i64),
-        None => out.push_str("null"),
+        None => out.extend_from_slice(b"null"),
     }
     member!(out, "daemon");
     line.opt_string(out, ev.daemon);
@@ -57,7 +57,7 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
             continue;
         }
         seen[word] |= bit;
-        out.push_str(name.json_member());
+        json::push(out, name.json_member());
         match value {
             Value::Str(s) => line.string(out, s),
             Value::Int(n) => json::int(out, *n),
@@ -65,7 +65,7 @@ pub fn write_line(out: &mut String, ev: &LineEvent<'_>) {
         }
     }
     write_tags(out, &ev.tags);
-    out.push('}');
+    out.push(b'}');
 }
 
 /// The raw text of a line record, and whether it was written without escapes.
@@ -77,7 +77,7 @@ struct Line<'a> {
 impl Line<'_> {
     /// Writes `s` as a JSON string, skipping the escape scan for a slice of a plain line (told by address:
     /// a value decoded into a buffer of its own lies elsewhere and is scanned).
-    fn string(&self, out: &mut String, s: &str) {
+    fn string(&self, out: &mut Vec<u8>, s: &str) {
         let (raw, at) = (self.raw.as_ptr() as usize, s.as_ptr() as usize);
         if self.plain && at >= raw && at + s.len() <= raw + self.raw.len() {
             json::plain(out, s);
@@ -86,35 +86,35 @@ impl Line<'_> {
         }
     }
 
-    fn opt_string(&self, out: &mut String, v: Option<&str>) {
+    fn opt_string(&self, out: &mut Vec<u8>, v: Option<&str>) {
         match v {
             Some(s) => self.string(out, s),
-            None => out.push_str("null"),
+            None => out.extend_from_slice(b"null"),
         }
     }
 }
 
-fn opt_plain(out: &mut String, v: Option<&str>) {
+fn opt_plain(out: &mut Vec<u8>, v: Option<&str>) {
     match v {
         Some(s) => json::plain(out, s),
-        None => out.push_str("null"),
+        None => out.extend_from_slice(b"null"),
     }
 }
 
 /// `"tags":[...],"mitre":[...]`: the tags, then the sorted union of their techniques.
-fn write_tags(out: &mut String, tags: &[Tag]) {
+fn write_tags(out: &mut Vec<u8>, tags: &[Tag]) {
     if tags.is_empty() {
         // Nearly every record: no rule fired.
-        out.push_str(",\"tags\":[],\"mitre\":[]");
+        out.extend_from_slice(b",\"tags\":[],\"mitre\":[]");
         return;
     }
     member!(out, "tags");
-    out.push('[');
+    out.push(b'[');
     for (i, t) in tags.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        out.push_str("{\"rule_id\":");
+        out.extend_from_slice(b"{\"rule_id\":");
         json::string(out, &t.rule_id);
         member!(out, "score");
         json::int(out, t.score);
@@ -124,9 +124,9 @@ fn write_tags(out: &mut String, tags: &[Tag]) {
         json::opt_string(out, t.model.as_deref());
         member!(out, "reason");
         json::string(out, &t.reason);
-        out.push('}');
+        out.push(b'}');
     }
-    out.push(']');
+    out.push(b']');
     let mut mitre: Vec<&str> = tags
         .iter()
         .flat_map(|t| t.mitre.iter().map(String::as_str))
@@ -137,24 +137,24 @@ fn write_tags(out: &mut String, tags: &[Tag]) {
 }
 
 /// A time as a JSON string, or `null`.
-fn time_value(out: &mut String, v: Option<Timestamp>) {
+fn time_value(out: &mut Vec<u8>, v: Option<Timestamp>) {
     match v {
         Some(t) => t.write_rfc3339_quoted(out),
-        None => out.push_str("null"),
+        None => out.extend_from_slice(b"null"),
     }
 }
 
 /// An integer, or `null`.
-fn int_or_null(out: &mut String, v: Option<i64>) {
+fn int_or_null(out: &mut Vec<u8>, v: Option<i64>) {
     match v {
         Some(n) => json::int(out, n),
-        None => out.push_str("null"),
+        None => out.extend_from_slice(b"null"),
     }
 }
 
 /// Writes one message record (without the trailing newline).
-pub fn write_message(out: &mut String, m: &Message) {
-    out.push_str("{\"event_kind\":\"message\"");
+pub fn write_message(out: &mut Vec<u8>, m: &Message) {
+    out.extend_from_slice(b"{\"event_kind\":\"message\"");
     member!(out, "queue_id");
     json::string(out, m.queue_id());
     member!(out, "message_id");
@@ -185,12 +185,12 @@ pub fn write_message(out: &mut String, m: &Message) {
     json::opt_string(out, m.email_subject());
     json::str_array(out, "attachments", m.attachments());
     member!(out, "recipients");
-    out.push('[');
+    out.push(b'[');
     for (i, r) in m.recipients().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        out.push_str("{\"address\":");
+        out.extend_from_slice(b"{\"address\":");
         json::string(out, r.address());
         member!(out, "orig_to");
         json::opt_string(out, r.orig_to());
@@ -207,15 +207,15 @@ pub fn write_message(out: &mut String, m: &Message) {
         member!(out, "delay");
         match r.delay {
             Some(d) => json::float(out, d),
-            None => out.push_str("null"),
+            None => out.extend_from_slice(b"null"),
         }
         member!(out, "response");
         json::opt_string(out, r.response());
         member!(out, "attempts");
         json::int(out, r.attempts as i64);
-        out.push('}');
+        out.push(b'}');
     }
-    out.push(']');
+    out.push(b']');
     member!(out, "result");
     json::string(out, m.result());
     let (activity, event) = m.activity();
@@ -230,9 +230,9 @@ pub fn write_message(out: &mut String, m: &Message) {
     member!(out, "link");
     json::opt_string(out, m.link.map(|l| l.as_str()));
     member!(out, "complete");
-    out.push_str(if m.complete { "true" } else { "false" });
+    out.extend_from_slice(if m.complete { b"true" } else { b"false" });
     write_tags(out, &m.tags);
-    out.push('}');
+    out.push(b'}');
 }
 
 #[cfg(test)]
@@ -245,9 +245,9 @@ mod tests {
     fn line(fields: Vec<(Name, Value<'static>)>) -> String {
         let mut ev = LineEvent::new(RAW);
         ev.fields = fields;
-        let mut out = String::new();
+        let mut out = Vec::new();
         write_line(&mut out, &ev);
-        out
+        String::from_utf8(out).expect("records are UTF-8")
     }
 
     fn s(v: &'static str) -> Value<'static> {
@@ -261,9 +261,10 @@ mod tests {
             None,
             &mut crate::time::YearClock::new(Some(2026), 0, 0),
         );
-        let mut out = String::new();
+        let mut out = Vec::new();
         write_line(&mut out, &ev);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+        serde_json::from_slice(&out)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)))
     }
 
     #[test]

@@ -39,11 +39,11 @@ pub trait Sink {
     fn message(&mut self, m: &Message);
 }
 
-/// A sink that appends NDJSON to a string buffer.
+/// A sink that appends NDJSON to a byte buffer.
 #[derive(Debug, Default)]
 pub struct NdjsonSink {
-    /// The text written so far; the caller drains it.
-    pub buf: String,
+    /// The text written so far, UTF-8; the caller drains it. Bytes rather than a `String`: see [`crate::json`].
+    pub buf: Vec<u8>,
     /// Field naming.
     pub format: Format,
     /// Leave out line records (`--no-lines`).
@@ -56,7 +56,7 @@ impl Sink for NdjsonSink {
             match self.format {
                 Format::Cim => cim::write_line(&mut self.buf, ev),
             }
-            self.buf.push('\n');
+            self.buf.push(b'\n');
         }
     }
 
@@ -64,6 +64,6 @@ impl Sink for NdjsonSink {
         match self.format {
             Format::Cim => cim::write_message(&mut self.buf, m),
         }
-        self.buf.push('\n');
+        self.buf.push(b'\n');
     }
 }

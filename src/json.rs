@@ -70,8 +70,9 @@ fn needs_escape(b: &[u8]) -> bool {
 
 /// Appends `s`. In WebAssembly a copy of variable length is a call into the host (`memory.copy`); most
 /// strings written are short, and one of 4 to 16 bytes is made here of two overlapping copies of constant
-/// length, each a load and a store: on the bench corpus the component ran 3.7% fewer instructions, and
-/// took about 4% less CPU in alternating runs.
+/// length, each a load and a store: on the bench corpus the component ran 6.3% fewer instructions (9,883 a
+/// line against 10,551), and took about 6% less CPU in alternating runs. (A `reserve` before the two copies,
+/// which reserve for themselves, cost 2.7% of the instructions.)
 #[inline(always)]
 pub fn push(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
@@ -87,14 +88,14 @@ pub fn push(out: &mut Vec<u8>, s: &str) {
 #[inline(always)]
 fn push_overlapping<const W: usize>(out: &mut Vec<u8>, b: &[u8]) {
     let (n, at) = (b.len(), out.len());
-    out.reserve(2 * W);
     out.extend_from_slice(&b[..W]);
     out.truncate(at + n - W);
     out.extend_from_slice(&b[n - W..]);
 }
 
 /// Appends `s` as a JSON string literal (quoted and escaped).
-// Inlined, with the escaping out of line: the call itself cost a good part of writing a short value.
+// Inlined, with the escaping out of line: the call itself cost a good part of writing a short value. Not
+// `string_was_plain(out, s)`: the component then ran 1% more instructions (LLVM inlined it less well).
 #[inline]
 pub fn string(out: &mut Vec<u8>, s: &str) {
     if needs_escape(s.as_bytes()) {

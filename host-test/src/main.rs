@@ -372,7 +372,7 @@ impl<W: Write> Stream<W> {
     fn run(&mut self, input: &mut impl Read) -> Result<(), Fail> {
         // `buf[..filled]` holds what was read and not yet fed. The buffer is zeroed only when it grows, not
         // before every read.
-        let mut buf: Vec<u8> = vec![0; 2 * CHUNK];
+        let mut buf: Vec<u8> = Vec::new();
         let mut filled = 0;
         loop {
             if buf.len() < filled + CHUNK {

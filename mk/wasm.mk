@@ -12,14 +12,18 @@ TRAP_GUEST_DIR ?= target/trap-guest
 
 .PHONY: wasm host trap-guest test-wasm
 
+# Two builds: the library component needs the `component` feature (its WIT exports), which the command
+# component must not link (it would then import their `sink`). The library goes second, as both builds write
+# target/$(WASM_TARGET)/release/postfix_enrich.wasm and the library's is the one to keep.
 wasm:
-	cargo build --release --target $(WASM_TARGET)
+	cargo build --release --target $(WASM_TARGET) --bin postfix-enrich
+	cargo build --release --target $(WASM_TARGET) --lib --features component
 
 host:
 	cargo build --release -p host-test
 
 trap-guest:
-	cargo build --release --target $(WASM_TARGET) --lib --features trap-marker --target-dir $(TRAP_GUEST_DIR)
+	cargo build --release --target $(WASM_TARGET) --lib --features component,trap-marker --target-dir $(TRAP_GUEST_DIR)
 
 # The trap test builds the trap guest itself (so that it always matches the core); `trap-guest` is for
 # running it by hand.

@@ -78,10 +78,33 @@ impl wit::GuestEngine for Resource {
         std::mem::take(&mut json.buf)
     }
 
+    fn process_json_to_sink(&self, chunk: Vec<u8>) {
+        let mut json = self.json.borrow_mut();
+        self.engine.borrow_mut().process_chunk(&chunk, &mut *json);
+        // The buffer stays: the host reads it in place, and the next chunk writes over it.
+        write_out(&mut json.buf);
+    }
+
+    fn finish_json_to_sink(&self) {
+        let mut json = self.json.borrow_mut();
+        let mut engine = self.engine.borrow_mut();
+        engine.finish(&mut *json);
+        engine.flush(&mut *json);
+        write_out(&mut json.buf);
+    }
+
     fn flush(&self) -> Vec<wit::Event> {
         let mut sink = Events(Vec::new());
         self.engine.borrow_mut().flush(&mut sink);
         sink.0
+    }
+}
+
+/// Hands `buf` to the host's sink, if it holds anything, and empties it.
+fn write_out(buf: &mut Vec<u8>) {
+    if !buf.is_empty() {
+        postfix::enrich::sink::write(buf);
+        buf.clear();
     }
 }
 
@@ -181,26 +204,3 @@ fn tags(tags: &[crate::event::Tag]) -> Vec<wit::Tag> {
 }
 
 export!(Component);
-
-/// Exit with `code`, for the command component: Rust's standard library on WASI p2 can only report success
-/// or failure (status 1), while the command promises status 2 for a usage or configuration fault.
-pub(crate) fn exit_with_code(code: u8) -> ! {
-    wasi_exit::wasi::cli::exit::exit_with_code(code);
-    unreachable!("wasi:cli/exit.exit-with-code returned")
-}
-
-mod wasi_exit {
-    wit_bindgen::generate!({
-        inline: r#"
-            package wasi:cli@0.2.12;
-            interface exit {
-                exit: func(status: result);
-                exit-with-code: func(status-code: u8);
-            }
-            world command-exit {
-                import exit;
-            }
-        "#,
-        world: "command-exit",
-    });
-}

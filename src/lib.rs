@@ -15,7 +15,9 @@
 //! [`engine::Engine`] runs the pipeline and owns its state. It reads no clock, file or environment: the
 //! caller passes the configuration and "now", so the library component needs no capability at all.
 
-#[cfg(all(target_os = "wasi", target_env = "p2"))]
+// The library component's exports, only in the build of it (`make wasm`): the command component links this
+// crate too, and with them it would import the `sink` that they write to.
+#[cfg(all(target_os = "wasi", target_env = "p2", feature = "component"))]
 mod component;
 pub mod config;
 pub mod correlate;
@@ -30,6 +32,8 @@ pub mod output;
 pub mod postfix;
 pub mod syslog;
 pub mod time;
+#[cfg(all(target_os = "wasi", target_env = "p2"))]
+mod wasi_exit;
 
 pub use config::{Config, ConfigError};
 pub use engine::Engine;
@@ -40,7 +44,7 @@ pub use output::{Format, NdjsonSink, Sink};
 /// `wasi:cli/exit.exit-with-code` instead of returning.
 pub fn fault_exit_code() -> std::process::ExitCode {
     #[cfg(all(target_os = "wasi", target_env = "p2"))]
-    component::exit_with_code(2);
+    wasi_exit::with_code(2);
     #[cfg(not(all(target_os = "wasi", target_env = "p2")))]
     std::process::ExitCode::from(2)
 }

@@ -1,8 +1,8 @@
 //! `postfix-host`: a small wasmtime host for the postfix-enrich components.
 //!
 //! - `enrich` streams stdin through the library component (`postfix_enrich.wasm`, the WIT world in `wit/`)
-//!   with `process-json`, the form a log shipper's transform stage uses, and prints what the native command
-//!   prints.
+//!   with `process-json-to-sink`, the form a log shipper's transform stage uses, and prints what the native
+//!   command prints. The guest's `sink.write` is written to stdout from the guest's memory, uncopied.
 //! - `run` runs the command component (`postfix-enrich.wasm`) as `wasmtime run` would.
 //! - `compile` compiles either ahead of time, as `wasmtime compile` does.
 //! - `events` drives the typed methods, to check them against the NDJSON.
@@ -13,12 +13,13 @@
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use postfix_enrich::event::{LineEvent, Name, UNKNOWN};
 use postfix_enrich::input::MAX_LINE;
 use postfix_enrich::{Format, NdjsonSink, Sink};
-use wasmtime::component::{Component, Linker, ResourceAny, ResourceTable};
-use wasmtime::{Engine, OptLevel, Precompiled, Store, Trap};
+use wasmtime::component::{Component, Linker, ResourceAny, ResourceTable, WasmList};
+use wasmtime::{Engine, OptLevel, Precompiled, Store, StoreContextMut, Trap};
 use wasmtime_wasi::p2::bindings::sync::Command;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
@@ -104,11 +105,29 @@ impl From<wasmtime::Error> for Fail {
     }
 }
 
-/// The store data: a WASI context. The library component uses none of it, but Rust's standard library in it
-/// imports a few interfaces (stderr for a panic message).
+/// The store data: a WASI context, and where the guest's `sink.write` goes. The library component uses none
+/// of WASI, but Rust's standard library in it imports a few interfaces (stderr for a panic message).
 struct Host {
     wasi: WasiCtx,
     table: ResourceTable,
+    out: Output,
+}
+
+/// Where a run's records go: the guest's `sink.write` and the host's own writes (records of lines lost to a
+/// trap, `process-json` results) take turns on it, in order. Shared, as a restart after a trap makes a new
+/// store; `Send`, as WASI's store data must be.
+type Output = Arc<Mutex<dyn Write + Send>>;
+
+/// Writes `bytes` to `out`.
+fn write_to(out: &Output, bytes: &[u8]) -> io::Result<()> {
+    out.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .write_all(bytes)
+}
+
+/// An output that goes nowhere, for the commands that do not use the sink.
+fn no_output() -> Output {
+    Arc::new(Mutex::new(io::sink()))
 }
 
 impl WasiView for Host {
@@ -178,6 +197,18 @@ fn compile(mut args: impl Iterator<Item = String>) -> Result<ExitCode, Fail> {
 fn linker(engine: &Engine) -> Result<Linker<Host>, Fail> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    // By hand rather than through `bindgen!`'s trait, whose `write` would take the bytes as a `Vec` copied out
+    // of the guest: a `WasmList` is read where it lies.
+    linker
+        .root()
+        .instance("postfix:enrich/sink@0.1.0")?
+        .func_wrap(
+            "write",
+            |cx: StoreContextMut<'_, Host>, (ndjson,): (WasmList<u8>,)| {
+                write_to(&cx.data().out, ndjson.as_le_slice(&cx))?;
+                Ok(())
+            },
+        )?;
     Ok(linker)
 }
 
@@ -241,6 +272,7 @@ fn enrich(mut args: impl Iterator<Item = String>) -> Result<ExitCode, Fail> {
         now: now_secs(),
         format,
         no_lines,
+        out: Arc::new(Mutex::new(io::stdout())),
     };
     let guest = match setup.start()? {
         Ok(g) => g,
@@ -259,7 +291,6 @@ fn enrich(mut args: impl Iterator<Item = String>) -> Result<ExitCode, Fail> {
         },
         setup,
         guest,
-        out: io::stdout().lock(),
         long: None,
     };
     stream.run(&mut io::stdin().lock())?;
@@ -299,6 +330,7 @@ struct Setup {
     now: i64,
     format: String,
     no_lines: bool,
+    out: Output,
 }
 
 /// A live instance and the engine resource in it.
@@ -314,6 +346,7 @@ impl Setup {
         let host = Host {
             wasi: WasiCtxBuilder::new().inherit_stderr().build(),
             table: ResourceTable::new(),
+            out: self.out.clone(),
         };
         let mut store = Store::new(&self.engine, host);
         let api = self.pre.instantiate(&mut store)?;
@@ -341,9 +374,16 @@ impl Guest {
         iface.call_process_json(&mut self.store, self.engine, chunk)
     }
 
-    fn finish_json(&mut self) -> wasmtime::Result<Vec<u8>> {
+    /// `process-json-to-sink`: the records go to the store's output.
+    fn process_json_to_sink(&mut self, chunk: &[u8]) -> wasmtime::Result<()> {
         let iface = self.api.postfix_enrich_enrich().engine();
-        iface.call_finish_json(&mut self.store, self.engine)
+        iface.call_process_json_to_sink(&mut self.store, self.engine, chunk)
+    }
+
+    /// `finish-json-to-sink`: the records go to the store's output.
+    fn finish_json_to_sink(&mut self) -> wasmtime::Result<()> {
+        let iface = self.api.postfix_enrich_enrich().engine();
+        iface.call_finish_json_to_sink(&mut self.store, self.engine)
     }
 }
 
@@ -356,17 +396,16 @@ struct LongLine {
 }
 
 /// The stdin-to-stdout loop of `enrich`.
-struct Stream<W: Write> {
+struct Stream {
     setup: Setup,
     guest: Guest,
-    out: W,
     /// Writes the host's own line record for a line lost to a trap, as the guest would write a line record.
     notes: NdjsonSink,
     /// The line being forwarded in pieces, if any.
     long: Option<LongLine>,
 }
 
-impl<W: Write> Stream<W> {
+impl Stream {
     /// Feeds `input` to the guest in chunks that end at a line boundary, so that the host always knows which
     /// lines a failed call held; a line too long to hold is forwarded in pieces.
     fn run(&mut self, input: &mut impl Read) -> Result<(), Fail> {
@@ -405,25 +444,23 @@ impl<W: Write> Stream<W> {
             buf.push(b'\n');
             self.feed(&buf)?;
         }
-        let tail = match self.guest.finish_json() {
-            Ok(s) => s,
-            Err(e) => {
-                let why = trap_of(e)?;
-                eprintln!("postfix-host: the component trapped at the end of input ({why}): open messages were lost");
-                Vec::new()
-            }
-        };
-        self.out.write_all(&tail)?;
-        self.out.flush()?;
+        if let Err(e) = self.guest.finish_json_to_sink() {
+            let why = trap_of(e)?;
+            eprintln!("postfix-host: the component trapped at the end of input ({why}): open messages were lost");
+        }
+        self.setup
+            .out
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .flush()?;
         Ok(())
     }
 
     /// Feeds whole lines (`chunk` ends with a newline); on a trap, recovers them.
     fn feed(&mut self, chunk: &[u8]) -> Result<(), Fail> {
-        match self.guest.process_json(chunk) {
-            Ok(json) => {
+        match self.guest.process_json_to_sink(chunk) {
+            Ok(()) => {
                 self.long = None;
-                self.out.write_all(&json)?;
                 Ok(())
             }
             Err(e) => {
@@ -444,7 +481,7 @@ impl<W: Write> Stream<W> {
         long.len += piece.len();
         // No line ends in `piece`, so the guest processes nothing and has nothing to trap on.
         let json = self.guest.process_json(piece)?;
-        self.out.write_all(&json)?;
+        self.write(&json)?;
         Ok(())
     }
 
@@ -459,7 +496,7 @@ impl<W: Write> Stream<W> {
         for (i, line) in body.split(|&b| b == b'\n').enumerate() {
             let replay = self.replay_line(line, if i == 0 { long.as_ref() } else { None });
             match replay {
-                Ok(json) => self.out.write_all(&json)?,
+                Ok(json) => self.write(&json)?,
                 Err(e) => {
                     let why = trap_of(e)?;
                     match (i, &long) {
@@ -504,17 +541,26 @@ impl<W: Write> Stream<W> {
             format!("the postfix-enrich component trapped on this line ({why}) and was restarted; the messages it held open were lost"),
         );
         self.notes.line(&ev);
-        self.out.write_all(&self.notes.buf)?;
+        write_to(&self.setup.out, &self.notes.buf)?;
         self.notes.buf.clear();
         Ok(())
     }
+
+    /// Writes records the host holds (not the guest's `sink.write`) in their turn.
+    fn write(&self, bytes: &[u8]) -> io::Result<()> {
+        write_to(&self.setup.out, bytes)
+    }
 }
 
-/// The trap behind a failed guest call, in one line; any other failure is the host's and ends the run.
+/// The trap behind a failed guest call, in one line; any other failure is the host's and ends the run (an
+/// output error of `sink.write` as the same output error of a write of the host's own).
 fn trap_of(e: wasmtime::Error) -> Result<String, Fail> {
-    match e.downcast_ref::<Trap>() {
-        Some(t) => Ok(t.to_string()),
-        None => Err(Fail::Wasm(e)),
+    if let Some(t) = e.downcast_ref::<Trap>() {
+        return Ok(t.to_string());
+    }
+    match e.downcast::<io::Error>() {
+        Ok(io) => Err(Fail::Io(io)),
+        Err(e) => Err(Fail::Wasm(e)),
     }
 }
 
@@ -546,6 +592,7 @@ fn run(mut args: impl Iterator<Item = String>) -> Result<ExitCode, Fail> {
         Host {
             wasi: wasi.build(),
             table: ResourceTable::new(),
+            out: no_output(),
         },
     );
     let command = Command::instantiate(&mut store, &component, &linker(&engine)?)?;
@@ -586,6 +633,7 @@ fn events(mut args: impl Iterator<Item = String>) -> Result<ExitCode, Fail> {
         now: now_secs(),
         format: "cim".into(),
         no_lines: false,
+        out: no_output(),
     };
     let mut guest = setup.start()?.map_err(Fail::Usage)?;
     let mut input = Vec::new();

@@ -47,15 +47,16 @@ fn library_component() -> PathBuf {
     artifact("wasm32-wasip2/release/postfix_enrich.wasm", "make wasm")
 }
 
-/// The guest built with `--features trap-marker`, built here (into its own target dir, so that no shipped
-/// artifact is ever the trapping one) so that it is never older than the core it is compared with.
+/// The library component built with `--features trap-marker` as well, built here (into its own target dir,
+/// so that no shipped artifact is ever the trapping one) so that it is never older than the core it is
+/// compared with.
 fn trap_component() -> PathBuf {
     let dir = target_dir().join("trap-guest");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(workspace())
         .args(["build", "--release", "--target", "wasm32-wasip2", "--lib"])
-        .args(["--features", "trap-marker", "--target-dir"])
+        .args(["--features", "component,trap-marker", "--target-dir"])
         .arg(&dir)
         .status()
         .expect("cargo runs");
@@ -498,6 +499,52 @@ fn a_precompiled_component_gives_the_same_bytes() {
         "postfix-host enrich of the precompiled component",
     );
     assert!(native == precompiled, "the precompiled component differs");
+}
+
+/// A reader that stops early (`| head`) ends the run quietly and successfully, as it ends the native
+/// command's: the library component's records reach stdout through its `sink.write` import, whose failed
+/// write must end the run as a failed write of the host's own does, not as a failure of the guest.
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    let lib = library_component();
+    let native_args = ["--year", YEAR];
+    let host_args = [
+        "enrich",
+        "--component",
+        lib.to_str().unwrap(),
+        "--year",
+        YEAR,
+    ];
+    let runs: [(&Path, &[&str]); 2] = [(&native(), &native_args), (&host(), &host_args)];
+    for (program, args) in runs {
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        // Many times what a pipe holds, so that writes go on after the reader has gone.
+        let feeder = std::thread::spawn(move || {
+            let _ = stdin.write_all(&real_log());
+        });
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut first)
+            .expect("reads a line");
+        assert!(first.starts_with("{\"event_kind\":\"line\""), "{first}");
+        let out = child.wait_with_output().expect("child runs");
+        feeder.join().expect("feeder");
+        let what = format!("{} {args:?}", program.display());
+        assert!(out.status.success(), "{what}: {}", out.status);
+        assert!(
+            out.stderr.is_empty(),
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 /// `line KIND QUEUE_ID` / `message QUEUE_ID RECIPIENTS COMPLETE`, as `postfix-host events` prints them.

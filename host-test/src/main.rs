@@ -541,7 +541,7 @@ impl Stream {
             format!("the postfix-enrich component trapped on this line ({why}) and was restarted; the messages it held open were lost"),
         );
         self.notes.line(&ev);
-        write_to(&self.setup.out, &self.notes.buf)?;
+        self.write(&self.notes.buf)?;
         self.notes.buf.clear();
         Ok(())
     }

@@ -56,20 +56,40 @@ impl LineSplitter {
     }
 }
 
-/// The offset of the first `\n`, eight bytes at a time (SWAR): the splitter looks at every input byte.
+/// The offset of the first `\n`, sixteen bytes a step: the splitter looks at every input byte. The test of a
+/// block is written so that LLVM makes it one vector compare (SSE2 natively, `simd128` in the components,
+/// where eight bytes a step in words took twice the instructions); the block that holds a `\n` is then
+/// searched in its two words.
 fn find_newline(b: &[u8]) -> Option<usize> {
+    let mut blocks = b.chunks_exact(16);
+    for (n, block) in (&mut blocks).enumerate() {
+        if block.iter().fold(0, |any, &c| any | u8::from(c == b'\n')) != 0 {
+            return Some(n * 16 + first_newline_in(block));
+        }
+    }
+    let at = b.len() - blocks.remainder().len();
+    blocks
+        .remainder()
+        .iter()
+        .position(|&c| c == b'\n')
+        .map(|p| at + p)
+}
+
+/// The offset of the first `\n` in a 16-byte block that holds one, a word at a time (SWAR: a byte that
+/// equals `\n` becomes the lowest zero byte of the word, whose high bit the subtraction sets; bytes above
+/// it may be marked falsely, never those below).
+fn first_newline_in(block: &[u8]) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let mut i = 0;
-    while i + 8 <= b.len() {
-        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes")) ^ (LO * b'\n' as u64);
-        let z = w.wrapping_sub(LO) & !w & HI;
-        if z != 0 {
-            return Some(i + (z.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
+    let marks = |at: usize| {
+        let w = u64::from_le_bytes(block[at..at + 8].try_into().expect("8 bytes"))
+            ^ (LO * b'\n' as u64);
+        w.wrapping_sub(LO) & !w & HI
+    };
+    match marks(0) {
+        0 => 8 + (marks(8).trailing_zeros() / 8) as usize,
+        m => (m.trailing_zeros() / 8) as usize,
     }
-    b[i..].iter().position(|&c| c == b'\n').map(|p| i + p)
 }
 
 /// A whole line cut to [`MAX_LINE`], and how many bytes were cut off.
@@ -108,6 +128,30 @@ mod tests {
         );
         assert_eq!(split(&[b"x\n"]).len(), 1);
         assert!(split(&[b""]).is_empty());
+    }
+
+    #[test]
+    fn the_first_newline_is_found_at_every_place_among_bytes_that_look_like_one() {
+        // Bytes one bit or one borrow away from `\n`, which a word-at-a-time test could take for it.
+        let near = [0x0b, 0x09, 0x8a, 0x00, 0x01, 0xff, 0x0e, 0x2a];
+        for len in 0..50 {
+            let base: Vec<u8> = (0..len).map(|i| near[i % near.len()]).collect();
+            assert_eq!(find_newline(&base), None, "none in {len} bytes");
+            for first in 0..len {
+                for second in [None, Some(first + 1), Some(first + 8), Some(len - 1)] {
+                    let mut b = base.clone();
+                    b[first] = b'\n';
+                    if let Some(s) = second.filter(|&s| s > first && s < len) {
+                        b[s] = b'\n';
+                    }
+                    assert_eq!(
+                        find_newline(&b),
+                        Some(first),
+                        "{len} bytes, first at {first}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

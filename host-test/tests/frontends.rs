@@ -6,7 +6,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::thread::JoinHandle;
 
 /// Unlike the guests' parsers, which other work changes, these comparisons hold whatever the parsers do:
 /// the front ends must agree with each other, byte for byte.
@@ -74,8 +75,9 @@ fn host() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_postfix-host"))
 }
 
-/// Runs `program args` with `input` on stdin.
-fn run(program: &Path, args: &[&str], input: &[u8]) -> Output {
+/// Starts `program args` with pipes for stdin, stdout and stderr, and feeds it `input` from a thread (the
+/// output may fill its pipe before the input is all written).
+fn start(program: &Path, args: &[&str], input: Vec<u8>) -> (Child, JoinHandle<()>) {
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::piped())
@@ -84,11 +86,15 @@ fn run(program: &Path, args: &[&str], input: &[u8]) -> Output {
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
     let mut stdin = child.stdin.take().expect("piped stdin");
-    let input = input.to_vec();
-    // Feed from a thread: the output may fill its pipe before the input is all written.
     let feeder = std::thread::spawn(move || {
         let _ = stdin.write_all(&input);
     });
+    (child, feeder)
+}
+
+/// Runs `program args` with `input` on stdin.
+fn run(program: &Path, args: &[&str], input: &[u8]) -> Output {
+    let (child, feeder) = start(program, args, input.to_vec());
     let out = child.wait_with_output().expect("child runs");
     feeder.join().expect("feeder");
     out
@@ -518,18 +524,8 @@ fn a_reader_that_stops_early_ends_the_run_quietly() {
     ];
     let runs: [(&Path, &[&str]); 2] = [(&native(), &native_args), (&host(), &host_args)];
     for (program, args) in runs {
-        let mut child = Command::new(program)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawns");
-        let mut stdin = child.stdin.take().expect("piped stdin");
         // Many times what a pipe holds, so that writes go on after the reader has gone.
-        let feeder = std::thread::spawn(move || {
-            let _ = stdin.write_all(&real_log());
-        });
+        let (mut child, feeder) = start(program, args, real_log());
         let mut first = String::new();
         BufReader::new(child.stdout.take().expect("piped stdout"))
             .read_line(&mut first)

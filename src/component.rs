@@ -72,9 +72,7 @@ impl wit::GuestEngine for Resource {
 
     fn finish_json(&self) -> Vec<u8> {
         let mut json = self.json.borrow_mut();
-        let mut engine = self.engine.borrow_mut();
-        engine.finish(&mut *json);
-        engine.flush(&mut *json);
+        self.finish_into(&mut json);
         std::mem::take(&mut json.buf)
     }
 
@@ -87,9 +85,7 @@ impl wit::GuestEngine for Resource {
 
     fn finish_json_to_sink(&self) {
         let mut json = self.json.borrow_mut();
-        let mut engine = self.engine.borrow_mut();
-        engine.finish(&mut *json);
-        engine.flush(&mut *json);
+        self.finish_into(&mut json);
         write_out(&mut json.buf);
     }
 
@@ -97,6 +93,15 @@ impl wit::GuestEngine for Resource {
         let mut sink = Events(Vec::new());
         self.engine.borrow_mut().flush(&mut sink);
         sink.0
+    }
+}
+
+impl Resource {
+    /// Ends the stream into `json`: the last line if it had no newline, then every open message record.
+    fn finish_into(&self, json: &mut NdjsonSink) {
+        let mut engine = self.engine.borrow_mut();
+        engine.finish(json);
+        engine.flush(json);
     }
 }
 

@@ -384,21 +384,6 @@ impl Message {
         }
     }
 
-    /// The message emptied, keeping the allocations of its texts and lists.
-    fn emptied(mut self) -> Message {
-        self.text.clear();
-        self.attachments.clear();
-        self.recipients.clear();
-        self.tags.clear();
-        Message {
-            text: self.text,
-            attachments: self.attachments,
-            recipients: self.recipients,
-            tags: self.tags,
-            ..Message::default()
-        }
-    }
-
     /// The index of the recipient `address` (before expansion `orig_to`), added with `status` if new.
     fn recipient_at(&mut self, address: &str, orig_to: Option<&str>, status: Status) -> usize {
         let text = &self.text;
@@ -1025,8 +1010,10 @@ impl Correlator {
         } else {
             self.pending.remove(&self.slots[at as usize].key)
         };
-        // Filled in place: a free slot holds an empty message (`close` left a spent one from the pool).
+        // Filled in place: a free slot holds an empty message, which takes a spent one's buffers.
         let o = &mut self.slots[at as usize].open;
+        self.pool.fill(&mut o.m);
+        o.m.text.make_room();
         o.m.queue_id = o.m.text.put(qid);
         o.m.host = ev.host.map(|h| o.m.text.put(h));
         if let Some(inherit) = inherit {
@@ -1105,9 +1092,9 @@ impl Correlator {
         let slot = &mut self.slots[at as usize];
         let key = std::mem::take(&mut slot.key);
         if std::mem::take(&mut slot.live) {
-            // Moved straight into `out`, leaving in the slot an empty message (with the buffers of a spent
-            // one, if the pool has one) for the next message to fill in place.
-            out.push(std::mem::replace(&mut slot.open.m, self.pool.take()));
+            // Moved straight into `out`, leaving in the slot an empty message for the next one to fill in
+            // place, with the buffers of a spent one.
+            out.push(std::mem::take(&mut slot.open.m));
             self.open.remove(&key);
             self.free.push(at);
             let m = out.last_mut().expect("just pushed");
@@ -2043,7 +2030,7 @@ mod tests {
         recycling.flush(&mut got);
         assert!(want.len() > 20, "{}", want.len());
         assert_eq!(got, want);
-        assert!(!recycling.pool.messages.is_empty());
+        assert!(!recycling.pool.is_empty());
     }
 
     #[test]

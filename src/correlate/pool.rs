@@ -1,9 +1,13 @@
-//! Emitted message records, emptied and reused for the next messages: a message's texts are one buffer
-//! and its recipients one list, and taking them from here costs much less than allocating them afresh.
+//! The buffers of emitted message records, emptied and reused for the next messages: a message's texts are
+//! one buffer and its recipients one list, and taking them from here costs much less than allocating them
+//! afresh. Only the buffers are kept, not whole records, so that giving one back and taking it again moves
+//! a hundred bytes rather than the whole record several times.
 
-use super::Message;
+use super::{Message, Recipient};
+use crate::correlate::text::{Span, Texts};
+use crate::event::Tag;
 
-/// Messages kept. Messages close in bursts (a time-out sweep, a queue run's deliveries): with 256, nearly
+/// Buffers kept. Messages close in bursts (a time-out sweep, a queue run's deliveries): with 256, nearly
 /// all misses are the growth of the number of open messages.
 const POOL_DEPTH: usize = 256;
 
@@ -14,27 +18,63 @@ const POOLED_TEXT: usize = 2048;
 /// Longer recipient lists are freed rather than kept, for the same reason.
 const POOLED_RECIPIENTS: usize = 4;
 
-/// Spent messages, given back by [`super::Correlator::recycle`], emptied. Bounded ([`POOL_DEPTH`] messages
-/// of at most [`POOLED_TEXT`] bytes of text and [`POOLED_RECIPIENTS`] recipients) and apart from the open
-/// messages, so that they hold no more memory than without it.
+/// The buffers of one message, emptied.
+#[derive(Debug)]
+struct Buffers {
+    text: Texts,
+    attachments: Vec<Span>,
+    recipients: Vec<Recipient>,
+    tags: Vec<Tag>,
+}
+
+/// Buffers of spent messages, given back by [`super::Correlator::recycle`]. Bounded ([`POOL_DEPTH`]
+/// messages' worth, of at most [`POOLED_TEXT`] bytes of text and [`POOLED_RECIPIENTS`] recipients) and
+/// apart from the open messages, so that they hold no more memory than without it.
 #[derive(Debug, Default)]
 pub(super) struct Pool {
-    pub(super) messages: Vec<Message>,
+    buffers: Vec<Buffers>,
 }
 
 impl Pool {
-    /// An empty message, with buffers of a spent one when there is one.
-    pub(super) fn take(&mut self) -> Message {
-        self.messages.pop().unwrap_or_default()
+    /// Gives `m`, an empty message that owns no buffers yet, those of a spent message, if there is one.
+    pub(super) fn fill(&mut self, m: &mut Message) {
+        if let Some(b) = self.buffers.pop() {
+            m.text = b.text;
+            m.attachments = b.attachments;
+            m.recipients = b.recipients;
+            m.tags = b.tags;
+        }
     }
 
-    /// Keeps a message that is done with, emptied, for [`Pool::take`].
+    /// Keeps the buffers of a message that is done with, emptied, for [`Pool::fill`].
     pub(super) fn put(&mut self, m: Message) {
-        if self.messages.len() < POOL_DEPTH
+        if self.buffers.len() < POOL_DEPTH
             && m.text.capacity() <= POOLED_TEXT
             && m.recipients.capacity() <= POOLED_RECIPIENTS
         {
-            self.messages.push(m.emptied());
+            let Message {
+                mut text,
+                mut attachments,
+                mut recipients,
+                mut tags,
+                ..
+            } = m;
+            text.clear();
+            attachments.clear();
+            recipients.clear();
+            tags.clear();
+            self.buffers.push(Buffers {
+                text,
+                attachments,
+                recipients,
+                tags,
+            });
         }
+    }
+
+    /// Whether no buffers are kept.
+    #[cfg(test)]
+    pub(super) fn is_empty(&self) -> bool {
+        self.buffers.is_empty()
     }
 }

@@ -22,6 +22,10 @@ impl Span {
 /// rewrites its recipients' responses at every retry.
 const COMPACT_AFTER: usize = 4096;
 
+/// Room a new buffer starts with: three messages in four need no more (their texts take 128 to 255 bytes
+/// on the benchmark corpus), where growing from nothing took six reallocations, each a copy to new memory.
+const FIRST_ROOM: usize = 256;
+
 /// A message's texts. Spans stay valid until [`Texts::clear`] or a compaction, which rewrites them all.
 #[derive(Debug, Clone, Default)]
 pub struct Texts {
@@ -87,6 +91,13 @@ impl Texts {
     /// Whether superseded texts take enough room to be worth a compaction.
     pub fn wasteful(&self) -> bool {
         self.garbage > COMPACT_AFTER && 2 * self.garbage > self.buf.len()
+    }
+
+    /// Gives a buffer that never held text room for a whole message's texts at once.
+    pub fn make_room(&mut self) {
+        if self.buf.capacity() == 0 {
+            self.buf.reserve_exact(FIRST_ROOM);
+        }
     }
 
     /// Empties the buffer, keeping its allocation.

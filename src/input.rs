@@ -67,12 +67,9 @@ fn find_newline(b: &[u8]) -> Option<usize> {
             return Some(n * 16 + first_newline_in(block));
         }
     }
-    let at = b.len() - blocks.remainder().len();
-    blocks
-        .remainder()
-        .iter()
-        .position(|&c| c == b'\n')
-        .map(|p| at + p)
+    let rest = blocks.remainder();
+    let at = b.len() - rest.len();
+    rest.iter().position(|&c| c == b'\n').map(|p| at + p)
 }
 
 /// The offset of the first `\n` in a 16-byte block that holds one, a word at a time (SWAR: a byte that

@@ -31,8 +31,8 @@ use bindings::{Enricher, EnricherPre};
 
 /// Bytes read from stdin per guest call: small enough that the guest's output for them (about five times
 /// the input) is still in the CPU's cache when the host writes it, and that the replay after a trap stays
-/// short; large enough that the cost of a call does not show. On the bench
-/// corpus 32 KiB took about 7% less CPU than 256 KiB, and 8 KiB no less than 32 KiB.
+/// short; large enough that the cost of a call does not show. On the bench corpus 32 KiB took about 7% less
+/// CPU than 256 KiB, and 8 KiB no less than 32 KiB.
 const CHUNK: usize = 32 << 10;
 
 /// A line still open after this many bytes is forwarded in pieces rather than held. Besides bounding the

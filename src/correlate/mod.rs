@@ -1013,7 +1013,6 @@ impl Correlator {
         // Filled in place: a free slot holds an empty message, which takes a spent one's buffers.
         let o = &mut self.slots[at as usize].open;
         self.pool.fill(&mut o.m);
-        o.m.text.make_room();
         o.m.queue_id = o.m.text.put(qid);
         o.m.host = ev.host.map(|h| o.m.text.put(h));
         if let Some(inherit) = inherit {

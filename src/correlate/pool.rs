@@ -3,8 +3,8 @@
 //! afresh. Only the buffers are kept, not whole records, so that giving one back and taking it again moves
 //! a hundred bytes rather than the whole record several times.
 
+use super::text::{Span, Texts};
 use super::{Message, Recipient};
-use crate::correlate::text::{Span, Texts};
 use crate::event::Tag;
 
 /// Buffers kept. Messages close in bursts (a time-out sweep, a queue run's deliveries): with 256, nearly
@@ -36,13 +36,17 @@ pub(super) struct Pool {
 }
 
 impl Pool {
-    /// Gives `m`, an empty message that owns no buffers yet, those of a spent message, if there is one.
+    /// Gives `m`, an empty message that owns no buffers yet, those of a spent message; when none is kept, a
+    /// text buffer with room for its texts.
     pub(super) fn fill(&mut self, m: &mut Message) {
-        if let Some(b) = self.buffers.pop() {
-            m.text = b.text;
-            m.attachments = b.attachments;
-            m.recipients = b.recipients;
-            m.tags = b.tags;
+        match self.buffers.pop() {
+            Some(b) => {
+                m.text = b.text;
+                m.attachments = b.attachments;
+                m.recipients = b.recipients;
+                m.tags = b.tags;
+            }
+            None => m.text = Texts::with_room(),
         }
     }
 

@@ -93,10 +93,11 @@ impl Texts {
         self.garbage > COMPACT_AFTER && 2 * self.garbage > self.buf.len()
     }
 
-    /// Gives a buffer that never held text room for a whole message's texts at once.
-    pub fn make_room(&mut self) {
-        if self.buf.capacity() == 0 {
-            self.buf.reserve_exact(FIRST_ROOM);
+    /// An empty buffer with room for most messages' texts at once.
+    pub fn with_room() -> Texts {
+        Texts {
+            buf: String::with_capacity(FIRST_ROOM),
+            garbage: 0,
         }
     }
 

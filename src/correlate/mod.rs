@@ -27,10 +27,12 @@ use crate::postfix::lex;
 use crate::time::Timestamp;
 
 mod pool;
+mod removed;
 mod text;
 mod wire;
 
 use pool::Pool;
+use removed::Removed;
 use text::{Span, Texts};
 
 /// Log time after a message's latest delivery line at which, if some recipients are still pending, a
@@ -751,16 +753,7 @@ pub struct Correlator {
     last: [u32; 2],
     /// Recently removed keys, for the out-of-order grace: apart from the slots, so that a replayed log,
     /// whose time stands still, holds up to [`REMOVED_KEEP`] of them in a few dozen bytes each.
-    removed: VecDeque<(i64, Key)>,
-    /// Removals ever entered in `removed`: the entry at its front is removal number
-    /// `removals - removed.len()`.
-    removals: u64,
-    /// Each key's latest removal number. It is in the grace while that removal is still in `removed`: a
-    /// queue id removed again within the grace keeps it until its latest entry goes. Entries that left
-    /// `removed` stay until a sweep ([`Correlator::sweep_removed_keys`]), so that forgetting a removal,
-    /// which happens at every removal, touches only the front of `removed`, not a table entry written
-    /// thousands of removals ago and long out of the cache.
-    removed_keys: HashMap<Key, u64, FxBuild>,
+    removed: Removed,
     /// Links waiting for their message: new key -> what it inherits.
     pending: HashMap<Key, Inherit, FxBuild>,
     pending_order: VecDeque<Key>,
@@ -786,9 +779,7 @@ impl Correlator {
             free: Vec::new(),
             first: [NIL; 2],
             last: [NIL; 2],
-            removed: VecDeque::new(),
-            removals: 0,
-            removed_keys: HashMap::default(),
+            removed: Removed::default(),
             pending: HashMap::default(),
             pending_order: VecDeque::new(),
             now: i64::MIN,
@@ -878,31 +869,7 @@ impl Correlator {
         // Entries past the grace go now rather than at the next stray line, which may be long in coming;
         // `recently_removed` would drop exactly these first.
         self.prune_removed();
-        self.remember_removed(now, key);
-    }
-
-    /// Enters a removal in the grace list.
-    fn remember_removed(&mut self, at: i64, key: Key) {
-        if self.removed_keys.len() >= 2 * self.removed.len() + 64 {
-            self.sweep_removed_keys();
-        }
-        self.removed_keys.insert(key.clone(), self.removals);
-        self.removals += 1;
-        self.removed.push_back((at, key));
-    }
-
-    /// The number of the oldest removal still in the grace list.
-    fn first_removal(&self) -> u64 {
-        self.removals - self.removed.len() as u64
-    }
-
-    /// Drops the keys whose latest removal has left the grace list: now and then, as the list turns over,
-    /// rather than one by one.
-    #[cold]
-    #[inline(never)]
-    fn sweep_removed_keys(&mut self) {
-        let first = self.first_removal();
-        self.removed_keys.retain(|_, n| *n >= first);
+        self.removed.push(now, key);
     }
 
     #[cold]
@@ -975,20 +942,15 @@ impl Correlator {
     /// with it.
     fn prune_removed(&mut self) {
         let keep = self.limits.open_messages.min(REMOVED_KEEP);
-        while let Some((t, _)) = self.removed.front() {
-            if t.saturating_add(REMOVED_GRACE_S) >= self.now && self.removed.len() <= keep {
-                break;
-            }
-            self.removed.pop_front();
-        }
+        self.removed
+            .prune(self.now.saturating_sub(REMOVED_GRACE_S), keep);
     }
 
     #[cold]
     #[inline(never)]
     fn recently_removed(&mut self, key: &Key) -> bool {
         self.prune_removed();
-        let first = self.first_removal();
-        self.removed_keys.get(key).is_some_and(|&n| n >= first)
+        self.removed.contains(key)
     }
 
     /// Opens a message in a free slot, not yet in the touch order.
@@ -1246,9 +1208,8 @@ impl Correlator {
             self.pending.insert(k, inherit);
         }
         self.removed.clear();
-        self.removed_keys.clear();
         for (t, k) in st.removed {
-            self.remember_removed(t, Key::of_text(&k));
+            self.removed.push(t, Key::of_text(&k));
         }
     }
 }
@@ -1942,12 +1903,6 @@ mod tests {
             picked_up_and_removed(&mut c, &format!("{:010X}", 0x1000_0000 + i));
         }
         assert!(c.removed.len() <= 11, "{}", c.removed.len());
-        // Forgotten keys are swept as the list turns over.
-        assert!(
-            c.removed_keys.len() <= 2 * 11 + 64,
-            "{}",
-            c.removed_keys.len()
-        );
         // A removed key holds no slot: the slots are only ever as many as messages open at once.
         assert_eq!(c.slots.len(), 1);
     }
@@ -1961,7 +1916,6 @@ mod tests {
             picked_up_and_removed(&mut c, &format!("{:010X}", 0x3000_0000 + i));
         }
         assert!(c.removed.len() <= REMOVED_KEEP + 1, "{}", c.removed.len());
-        assert!(c.removed_keys.len() <= 2 * (REMOVED_KEEP + 1) + 64);
         // The latest removals keep their grace: a stray line of the last message opens nothing.
         let late = late_delivery(&format!("{:010X}", 0x3000_0000 + n - 1));
         assert!(feed_all(&mut c, &[&late]).is_empty());

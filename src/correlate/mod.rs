@@ -827,7 +827,7 @@ impl Correlator {
                         self.close(reused, false, out);
                     }
                     // A late line of a message already emitted whole: nothing to add.
-                    None if !act.writes_file() && self.recently_removed(&key) => return,
+                    None if !act.never_late() && self.recently_removed(&key) => return,
                     None => {}
                 }
                 self.open_new(key, qid, ev, out)
@@ -1320,10 +1320,14 @@ impl Act {
         matches!(self, Act::Client | Act::Pickup)
     }
 
-    /// A line logged while the queue file is being written (smtpd, pickup, cleanup), so never a late line
-    /// of a message already removed: after a recent `removed`, it starts a new message with the queue id.
-    /// A bounce notification's first line is cleanup's; a replayed log reuses every queue id at once.
-    fn writes_file(self) -> bool {
+    /// A line that is never a late line of a message already removed, so after a recent `removed` it
+    /// starts a new message with the queue id: those logged while the queue file is being written (smtpd,
+    /// pickup, cleanup), and qmgr's `from=`, which the process that logs `removed` logs before it. A
+    /// bounce notification's first line is cleanup's; a replayed log reuses every queue id at once.
+    ///
+    /// The lines of a message that opens without smtpd's or pickup's line (a log that leaves them out)
+    /// then skip the look-up among removed keys too: its first line is nearly always qmgr's.
+    fn never_late(self) -> bool {
         matches!(
             self,
             Act::Client
@@ -1332,6 +1336,7 @@ impl Act {
                 | Act::HeaderWarning
                 | Act::CleanupReject
                 | Act::MilterReject
+                | Act::Queued
         )
     }
 }
@@ -1929,6 +1934,22 @@ mod tests {
             1,
             "the line of a forgotten queue id was dropped"
         );
+    }
+
+    #[test]
+    fn within_the_grace_a_late_delivery_is_dropped_but_qmgr_from_starts_a_new_message() {
+        let mut c = correlator(10);
+        picked_up_and_removed(&mut c, "1A2B3C4D5E");
+        assert!(feed_all(&mut c, &[&late_delivery("1A2B3C4D5E")]).is_empty());
+        assert_eq!(c.open_len(), 0, "the late delivery opened a message");
+        // qmgr logs `from=` before the `removed` it logs itself: the same queue id again is a new message
+        // (a replayed log, or a log that leaves out smtpd's and pickup's lines).
+        let queued = "Mar 18 14:00:00 mx1 postfix/qmgr[5000]: 1A2B3C4D5E: from=<carol@example.org>, size=1200, nrcpt=1 (queue active)";
+        assert!(feed_all(&mut c, &[queued]).is_empty());
+        assert_eq!(c.open_len(), 1, "qmgr's from= was taken for a late line");
+        let mut out = Vec::new();
+        c.flush(&mut out);
+        assert_eq!(out[0].sender(), Some("carol@example.org"));
     }
 
     #[test]

@@ -16,13 +16,16 @@
 use std::collections::VecDeque;
 use std::hash::BuildHasher;
 
-use super::Key;
+use super::{Key, REMOVED_KEEP};
 use crate::hash::FxBuild;
 
-/// Counters of the filter, a power of two: eight for every key of a full list ([`super::REMOVED_KEEP`]),
-/// so that a look-up of a key not in the list meets a counter above zero, and scans the list, in under one
-/// look-up in eight. A `u16` counts more entries than the list ever holds.
-const COUNTERS: usize = 1 << 15;
+/// Counters of the filter, a power of two: eight for every key of a full list ([`REMOVED_KEEP`]), so that a
+/// look-up of a key not in the list meets a counter above zero, and scans the list, in under one look-up in
+/// eight.
+const COUNTERS: usize = (8 * REMOVED_KEEP).next_power_of_two();
+
+// A `u16` counter counts more keys than the list ever holds (its bound, and one more before a prune).
+const _: () = assert!(REMOVED_KEEP < u16::MAX as usize);
 
 /// The recently removed keys, oldest first.
 #[derive(Debug)]
@@ -78,27 +81,22 @@ impl Removed {
     }
 
     /// Whether `key` has a removal in the list: while any of its removals is, if it was removed twice.
-    pub(super) fn contains(&self, key: &Key) -> bool {
+    /// `&mut` only to lay the fingerprints out in one slice, which moves them when the ring has wrapped:
+    /// rarely, as look-ups are rare.
+    pub(super) fn contains(&mut self, key: &Key) -> bool {
         let fp = fingerprint(key);
         if self.counts[counter(fp)] == 0 {
             return false;
         }
-        let (front, back) = self.fingerprints.as_slices();
-        let mut at = 0;
-        for part in [front, back] {
-            for chunk in part.chunks(16) {
-                // Without a branch, which the compiler turns into a few vector compares; only a chunk with
-                // a match is looked at key by key.
-                if chunk.iter().fold(false, |any, &other| any | (other == fp)) {
-                    let matches = (chunk.iter().enumerate()).filter(|(_, &other)| other == fp);
-                    if matches.map(|(i, _)| &self.list[at + i].1).any(|k| k == key) {
-                        return true;
-                    }
-                }
-                at += chunk.len();
-            }
-        }
-        false
+        let list = &self.list;
+        // A chunk is tested without a branch, which the compiler turns into a few vector compares; only a
+        // chunk with a match is looked at key by key.
+        let chunks = self.fingerprints.make_contiguous().chunks(16);
+        chunks.enumerate().any(|(n, chunk)| {
+            chunk.iter().fold(false, |any, &other| any | (other == fp))
+                && (chunk.iter().enumerate())
+                    .any(|(i, &other)| other == fp && list[16 * n + i].1 == *key)
+        })
     }
 
     /// The removals, oldest first.

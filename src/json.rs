@@ -97,8 +97,8 @@ fn push_overlapping<const W: usize>(out: &mut Vec<u8>, b: &[u8]) {
 // Inlined, with the escaping out of line: the call itself cost a good part of writing a short value. The
 // three pushes are [`plain`]'s, written again on purpose: with `string_was_plain(out, s)` the component ran
 // 1% more instructions, with `plain(out, s)` or a helper shared with `plain` (even `#[inline(always)]`)
-// 2.9% more (9,707 a line against 9,436), LLVM inlining differently (the
-// native build ran the same instructions with these two).
+// 2.9% more (9,707 a line against 9,436), LLVM inlining differently (the native build ran the same
+// instructions with these two).
 #[inline]
 pub fn string(out: &mut Vec<u8>, s: &str) {
     if needs_escape(s.as_bytes()) {
